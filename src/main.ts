@@ -1,0 +1,73 @@
+/**
+ * The composition root and the only place that maps errors to exit codes.
+ * `main` never calls process.exit: bin/ sets process.exitCode from its result,
+ * and tests call it in-process with their own streams, env and clock.
+ */
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
+import { describeError, ExitCode } from './errors.js';
+import { Factory, type FactoryDeps } from './factory.js';
+import { processStreams } from './io/streams.js';
+import { buildProgram, type ProgramContext } from './program.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export type MainDeps = Partial<FactoryDeps>;
+
+export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
+  const io = deps.io ?? processStreams();
+  const ownSignals = !deps.signal;
+  const controller = new AbortController();
+  const signal = deps.signal ?? controller.signal;
+
+  // First Ctrl-C asks the command to stop cleanly; a second one gives up at once.
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(ExitCode.interrupted);
+    controller.abort();
+  };
+  if (ownSignals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+
+  const factory = new Factory({ io, env: deps.env ?? process.env, signal, ...(deps.clock ? { clock: deps.clock } : {}), ...(deps.prompter ? { prompter: deps.prompter } : {}) });
+  const ctx: ProgramContext = { factory, exitCode: ExitCode.ok };
+  const program = buildProgram(ctx, packageVersion());
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (s) => io.out.write(s),
+    writeErr: (s) => io.err.write(s),
+    outputError: (s, write) => write(s),
+  });
+  for (const sub of program.commands) sub.exitOverride();
+
+  try {
+    await program.parseAsync(argv);
+    return signal.aborted && ctx.exitCode === ExitCode.ok ? ExitCode.interrupted : ctx.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version are "errors" to commander; everything else is bad usage.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    const described = describeError(err);
+    if (described.message) {
+      const output = factory.output();
+      if (described.exitCode === ExitCode.interrupted) output.status('interrupted');
+      else output.error(described.message, described.hint);
+    }
+    return described.exitCode;
+  } finally {
+    await factory.close();
+    if (ownSignals) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+}
+
