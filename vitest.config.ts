@@ -8,6 +8,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     // Two cores: more workers only add contention with FerretDB and the spawned CLIs.
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/setup/summary-reporter.ts'],
   },
 });
