@@ -10,11 +10,14 @@ import { systemClock } from './core/ports.js';
 import { Output } from './io/output.js';
 import { inquirerPrompter, type Prompter } from './io/prompter.js';
 import type { IOStreams } from './io/streams.js';
+import type { StoreAdmin } from './store/admin.js';
 
 export interface Database {
   repository: DeadLetterRepository;
   locks: LockStore;
   webhookEvents: WebhookEventStore;
+  /** Server, collection and index inspection for `doctor`. */
+  admin: StoreAdmin;
   close(): Promise<void>;
 }
 
@@ -92,6 +95,7 @@ export class Factory {
       repository: new store.MongoDeadLetterRepository(connection, collection),
       locks: new store.MongoLockStore(connection),
       webhookEvents: new store.MongoWebhookEventStore(connection),
+      admin: new store.StoreAdmin(connection, collection),
       close: () => store.closeConnection(connection),
     };
   }

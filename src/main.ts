@@ -38,13 +38,13 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   const factory = new Factory({ io, env: deps.env ?? process.env, signal, ...(deps.clock ? { clock: deps.clock } : {}), ...(deps.prompter ? { prompter: deps.prompter } : {}) });
   const ctx: ProgramContext = { factory, exitCode: ExitCode.ok };
   const program = buildProgram(ctx, packageVersion());
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (s) => io.out.write(s),
-    writeErr: (s) => io.err.write(s),
-    outputError: (s, write) => write(s),
-  });
-  for (const sub of program.commands) sub.exitOverride();
+  const streams = {
+    writeOut: (s: string) => io.out.write(s),
+    writeErr: (s: string) => io.err.write(s),
+    outputError: (s: string, write: (s: string) => void) => write(s),
+  };
+  // addCommand() does not pass these settings down: set them on every command.
+  for (const command of [program, ...program.commands]) command.exitOverride().configureOutput(streams);
 
   try {
     await program.parseAsync(argv);

@@ -101,3 +101,11 @@ export function isCredentialError(err: unknown): boolean {
   const type = str(shape(err).type);
   return type === 'StripeAuthenticationError' || type === 'StripePermissionError';
 }
+
+/** The request never got an answer from Stripe. */
+export function isConnectionError(err: unknown): boolean {
+  const e = shape(err);
+  if (str(e.type) === 'StripeConnectionError') return true;
+  const code = str(e.code);
+  return e.statusCode === undefined && code !== null && TRANSIENT_NODE_CODES.has(code);
+}

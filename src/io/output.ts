@@ -7,6 +7,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { redactSecrets } from '../errors.js';
+import { JsonObjectStream } from './json-stream.js';
 import type { IOStreams } from './streams.js';
 
 export interface OutputOptions {
@@ -99,4 +100,9 @@ export class Output {
       },
     };
   }
+}
+
+/** The --json document, streamed (see JsonObjectStream). */
+export function jsonStream(output: Output): JsonObjectStream {
+  return new JsonObjectStream(output.io.out);
 }

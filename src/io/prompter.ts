@@ -20,7 +20,8 @@ export interface Prompter {
 }
 
 export function inquirerPrompter(io: IOStreams, signal?: AbortSignal): Prompter {
-  const context = { input: io.in, output: io.out, ...(signal ? { signal } : {}) };
+  // Prompts go to stderr so stdout stays pure data (a --json document is never interleaved).
+  const context = { input: io.in, output: io.err, ...(signal ? { signal } : {}) };
   const load = () => import('@inquirer/prompts');
   return {
     async confirm(message, defaultValue = false) {

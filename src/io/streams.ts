@@ -21,7 +21,7 @@ export function processStreams(): IOStreams {
   };
 }
 
-/** A person can answer prompts only when both ends are terminals. */
+/** A person can answer prompts only when both ends are terminals (prompts are drawn on stderr). */
 export function canPrompt(io: IOStreams): boolean {
-  return io.stdinIsTTY && io.stdoutIsTTY;
+  return io.stdinIsTTY && io.stderrIsTTY;
 }

@@ -3,12 +3,16 @@
 //
 // It prints exactly one line, the MongoDB URI, once the listener is bound,
 // and exits 0 on SIGINT/SIGTERM after FerretDB has closed its backend.
+// With -exit-on-stdin-eof it also shuts down when its stdin closes: a parent
+// that holds the pipe's other end cannot die (even by SIGKILL) without
+// closing it, so the sandbox never outlives the process that started it.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"os/signal"
@@ -23,6 +27,7 @@ import (
 func main() {
 	dir := flag.String("dir", "", "existing directory for the SQLite files (required)")
 	addr := flag.String("listen", "127.0.0.1:0", "TCP address to listen on (port 0 picks a free one)")
+	watchStdin := flag.Bool("exit-on-stdin-eof", false, "shut down when stdin reaches EOF")
 	flag.Parse()
 
 	if *dir == "" {
@@ -47,6 +52,12 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *watchStdin {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			stop()
+		}()
+	}
 
 	done := make(chan struct{})
 	go func() {

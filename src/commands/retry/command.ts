@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import type { ProgramContext } from '../../program.js';
+import { addFilterOptions, type FilterFlags } from '../shared/filters.js';
+import { intInRange, numberInRange } from '../shared/parsers.js';
+
+export interface RetryFlags extends FilterFlags {
+  all?: boolean;
+  dryRun?: boolean;
+  limit?: number;
+  maxAttempts?: number;
+  concurrency: number;
+  rate?: number;
+  lock: boolean;
+  yes?: boolean;
+}
+
+export function declareRetry(ctx: ProgramContext): Command {
+  const cmd = new Command('retry')
+    .description('re-patch the PaymentIntent metadata in Stripe and resolve the records (one, several, or --all)')
+    .argument('[ids...]', 'record ids to retry')
+    .option('--all', 'every unresolved record matching the filters')
+    .option('--dry-run', 'compute and print every plan; write nothing to Stripe or MongoDB')
+    .option('--limit <n>', 'retry at most n records in this run', intInRange(1, 10_000_000))
+    .option('--max-attempts <n>', 'skip records that already failed n times', intInRange(1, 1_000_000))
+    .option('--concurrency <n>', 'records in flight at once (1–64)', intInRange(1, 64), 8)
+    .option('--rate <r>', 'Stripe requests per second for reads, and for writes (default 20 test key, 80 live key)', numberInRange(0.1, 1000))
+    .option('--no-lock', 'do not take the advisory lock that keeps two --all runs from doing the same work')
+    .option('-y, --yes', 'do not ask for confirmation (live key on a terminal)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ billing-backfill retry 665f1c2e9b1e8a0012345678
+  $ billing-backfill retry --all --dry-run
+  $ billing-backfill retry --all --since 7d --max-attempts 10
+  $ billing-backfill retry --all --actor cron --yes          # from cron
+  $ billing-backfill retry --all --rate 10 --concurrency 4   # during a Stripe incident`,
+    );
+  addFilterOptions(cmd, { states: false });
+  return cmd.action(async (ids: string[], flags: RetryFlags) => {
+    const { retryRun } = await import('./run.js');
+    ctx.exitCode = (await retryRun(ctx.factory, ids, flags)).exitCode;
+  });
+}

@@ -1,0 +1,194 @@
+import mongoose, { type Connection, type mongo } from 'mongoose';
+import type {
+  AttemptInput,
+  DeadLetterRepository,
+  HistoryInput,
+  NewDeadLetter,
+  Order,
+  Page,
+  RecordQuery,
+  ResolveInput,
+  Stats,
+} from '../core/ports.js';
+import { HISTORY_LIMIT, fromDocument, isRecordId, parseRef, type DeadLetter } from '../core/record.js';
+import { UsageError } from '../errors.js';
+import { rawCollection } from './connection.js';
+import { buildFilter, type Filter } from './filter.js';
+import { decodeCursor, encodeCursor, follows, keyOf, orderedQueries, type RecordKey } from './keyset.js';
+import { DEAD_LETTER_COLLECTION, deadLetterModel } from './model.js';
+import { isCursorNotFound } from './mongo-errors.js';
+import { cachedServerInfo } from './server-info.js';
+import { computeStats } from './stats.js';
+
+const STREAM_BATCH_SIZE = 500;
+
+function historyEntry(input: HistoryInput): mongo.Document {
+  return {
+    at: input.at,
+    actor: input.actor,
+    action: input.action,
+    outcome: input.outcome,
+    error: input.error ?? null,
+    ...(input.note != null ? { note: input.note } : {}),
+  };
+}
+
+function pushHistory(input: HistoryInput): mongo.Document {
+  return { history: { $each: [historyEntry(input)], $slice: -HISTORY_LIMIT } };
+}
+
+/** Upstream ids are ObjectIds; anything else is looked up as written. */
+function idFilter(id: string): Filter {
+  return { _id: isRecordId(id) ? new mongoose.mongo.ObjectId(id) : id } as Filter;
+}
+
+export class MongoDeadLetterRepository implements DeadLetterRepository {
+  constructor(
+    private readonly connection: Connection,
+    private readonly collectionName: string = DEAD_LETTER_COLLECTION,
+  ) {}
+
+  private get collection(): mongo.Collection {
+    return rawCollection(this.connection, this.collectionName);
+  }
+
+  async insert(input: NewDeadLetter): Promise<DeadLetter> {
+    // Through the model, so the document gets upstream's defaults and shape.
+    const { history, lastError, ...rest } = input;
+    const created = await deadLetterModel(this.connection, this.collectionName).create({
+      ...rest,
+      ...(lastError ? { lastError } : {}),
+      ...(history ? { history: history.map(historyEntry) } : {}),
+    });
+    return fromDocument(created.toObject());
+  }
+
+  async findPage(query: RecordQuery, opts: { limit: number; after?: string | null; order: Order }): Promise<Page> {
+    if (!Number.isInteger(opts.limit) || opts.limit < 1) throw new UsageError('the page size must be a positive integer');
+    const after = opts.after ? decodeCursor(opts.after) : null;
+    const base = buildFilter(query);
+    const [total, docs] = await Promise.all([this.collection.countDocuments(base), this.pageDocs(base, opts.order, after, opts.limit + 1)]);
+    const items = docs.slice(0, opts.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(fromDocument),
+      total,
+      nextCursor: docs.length > opts.limit && last ? encodeCursor(keyOf(last)) : null,
+    };
+  }
+
+  private async pageDocs(base: Filter, order: Order, after: RecordKey | null, wanted: number): Promise<mongo.Document[]> {
+    const docs: mongo.Document[] = [];
+    for (const { filter, sort } of orderedQueries(base, order, after)) {
+      if (docs.length >= wanted) break;
+      docs.push(...(await this.collection.find(filter).sort(sort).limit(wanted - docs.length).toArray()));
+    }
+    return docs;
+  }
+
+  count(query: RecordQuery): Promise<number> {
+    return this.collection.countDocuments(buildFilter(query));
+  }
+
+  async *stream(query: RecordQuery, opts: { order: Order; signal?: AbortSignal }): AsyncIterable<DeadLetter> {
+    const base = buildFilter(query);
+    let last: RecordKey | null = null;
+    // Resuming from the last key yielded (never at or before it) is what
+    // keeps each record to one appearance, across batches and cursor loss.
+    for (let resume = true; resume; ) {
+      resume = false;
+      for (const { filter, sort } of orderedQueries(base, opts.order, last)) {
+        const cursor = this.collection.find(filter).sort(sort).batchSize(STREAM_BATCH_SIZE);
+        try {
+          for await (const doc of cursor) {
+            if (opts.signal?.aborted) return;
+            const key = keyOf(doc);
+            if (last && !follows(key, last, opts.order)) continue;
+            last = key;
+            yield fromDocument(doc);
+          }
+        } catch (err) {
+          if (!isCursorNotFound(err) || opts.signal?.aborted) throw err;
+          resume = true;
+          break;
+        } finally {
+          await cursor.close();
+        }
+      }
+    }
+  }
+
+  async getById(id: string): Promise<DeadLetter | null> {
+    const doc = await this.collection.findOne(idFilter(id));
+    return doc ? fromDocument(doc) : null;
+  }
+
+  async findByRef(ref: string): Promise<DeadLetter[]> {
+    const parsed = parseRef(ref);
+    if (!parsed) throw new UsageError(`"${ref}" is not a record id, a pi_… or a cs_…`);
+    const filter: Filter =
+      parsed.kind === 'id'
+        ? idFilter(parsed.value)
+        : parsed.kind === 'paymentIntent'
+          ? { paymentIntentId: parsed.value }
+          : { stripeSessionId: parsed.value };
+    const docs = await this.collection.find(filter).sort({ failedAt: 1, _id: 1 }).toArray();
+    return docs.map(fromDocument);
+  }
+
+  async recordAttempt(id: string, attempt: AttemptInput): Promise<void> {
+    const filter = idFilter(id);
+    await this.collection.updateOne(filter, {
+      $set: { lastAttemptAt: attempt.at, ...(attempt.lastError ? { lastError: attempt.lastError } : {}) },
+      ...(attempt.countsAsAttempt ? { $inc: { attempts: 1 } } : {}),
+      $push: pushHistory(attempt),
+    });
+    await this.trimHistory(filter);
+  }
+
+  async markResolved(id: string, input: ResolveInput): Promise<boolean> {
+    const filter = idFilter(id);
+    // The resolvedAt: null guard makes a second or concurrent resolve a no-op
+    // that reports false, without transactions or findAndModify.
+    const result = await this.collection.updateOne(
+      { ...filter, resolvedAt: null },
+      {
+        $set: {
+          resolvedAt: input.at,
+          resolvedBy: input.actor,
+          resolution: input.resolution,
+          lastAttemptAt: input.at,
+          ...(input.resolutionNote != null ? { resolutionNote: input.resolutionNote } : {}),
+        },
+        $push: pushHistory(input),
+      },
+    );
+    if (result.matchedCount !== 1) return false;
+    await this.trimHistory(filter);
+    return true;
+  }
+
+  /**
+   * `$slice` bounds history on MongoDB, but FerretDB silently ignores `$push`
+   * modifiers: there a second, conditional update drops the oldest entry.
+   */
+  private async trimHistory(filter: Filter): Promise<void> {
+    if ((await cachedServerInfo(this.connection)).kind !== 'ferretdb') return;
+    // Looking first is cheaper there: an update that matches nothing costs
+    // FerretDB several times a find.
+    const overLimit = { ...filter, [`history.${HISTORY_LIMIT}`]: { $exists: true } };
+    if (await this.collection.findOne(overLimit, { projection: { _id: 1 } })) {
+      await this.collection.updateOne(overLimit, { $pop: { history: -1 } });
+    }
+  }
+
+  stats(now: Date, opts: { days?: number; topErrors?: number } = {}): Promise<Stats> {
+    return computeStats(this.collection, now, { days: opts.days ?? 14, topErrors: opts.topErrors ?? 5 });
+  }
+
+  async pruneResolved(before: Date, opts: { dryRun: boolean }): Promise<number> {
+    const filter = { resolvedAt: { $ne: null, $lt: before } };
+    if (opts.dryRun) return this.collection.countDocuments(filter);
+    return (await this.collection.deleteMany(filter)).deletedCount;
+  }
+}

@@ -1,0 +1,31 @@
+import type { mongo } from 'mongoose';
+import type { RecordQuery } from '../core/ports.js';
+
+export type Filter = mongo.Filter<mongo.Document>;
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Translates a query into a filter any MongoDB-wire server (FerretDB included) evaluates. */
+export function buildFilter(query: RecordQuery): Filter {
+  const and: Filter[] = [];
+  // `resolvedAt: null` also matches a missing field, as upstream's own queries do.
+  if (query.state === 'unresolved') and.push({ resolvedAt: null });
+  if (query.state === 'resolved') and.push({ resolvedAt: { $ne: null } });
+  if (query.since) and.push({ failedAt: { $gte: query.since } });
+  if (query.until) and.push({ failedAt: { $lte: query.until } });
+  if (query.paymentIntentId !== undefined) and.push({ paymentIntentId: query.paymentIntentId });
+  if (query.stripeSessionId !== undefined) and.push({ stripeSessionId: query.stripeSessionId });
+  if (query.errorContains) {
+    const regex = { $regex: escapeRegex(query.errorContains), $options: 'i' };
+    and.push({ $or: [{ error: regex }, { 'lastError.message': regex }] });
+  }
+  if (query.attemptsBelow !== undefined) {
+    // A missing or mistyped count reads as 0 attempts (see fromDocument), so
+    // it is below any positive bound: "not >= n" says exactly that.
+    and.push(query.attemptsBelow > 0 ? { attempts: { $not: { $gte: query.attemptsBelow } } } : { _id: { $in: [] } });
+  }
+  if (and.length === 0) return {};
+  return and.length === 1 ? (and[0] as Filter) : { $and: and };
+}

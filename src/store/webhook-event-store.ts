@@ -1,0 +1,71 @@
+import type { Connection, mongo } from 'mongoose';
+import type { ClaimResult, WebhookEventOutcome, WebhookEventStore } from '../core/ports.js';
+import { rawCollection } from './connection.js';
+import { isDuplicateKey } from './mongo-errors.js';
+
+export const WEBHOOK_EVENT_COLLECTION = 'billing_backfill_webhook_events';
+
+// The Stripe event id is the _id: one document per event on any server, no index needed.
+interface WebhookEventDocument {
+  _id: string;
+  type: string;
+  state: 'processing' | 'done';
+  owner: string;
+  claimedAt: Date;
+  leaseExpiresAt: Date;
+  outcome?: WebhookEventOutcome;
+  completedAt?: Date;
+}
+
+// A claim released between our insert and our read frees the id again.
+const CLAIM_ROUNDS = 3;
+
+export class MongoWebhookEventStore implements WebhookEventStore {
+  constructor(
+    private readonly connection: Connection,
+    private readonly collectionName: string = WEBHOOK_EVENT_COLLECTION,
+  ) {}
+
+  private get collection(): mongo.Collection<WebhookEventDocument> {
+    return rawCollection<WebhookEventDocument>(this.connection, this.collectionName);
+  }
+
+  async claim(eventId: string, meta: { type: string; owner: string; now: Date; leaseMs: number }): Promise<ClaimResult> {
+    const lease = { owner: meta.owner, claimedAt: meta.now, leaseExpiresAt: new Date(meta.now.getTime() + meta.leaseMs) };
+    for (let round = 1; ; round++) {
+      try {
+        await this.collection.insertOne({ _id: eventId, type: meta.type, state: 'processing', ...lease });
+        return { state: 'claimed' };
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      let current = await this.collection.findOne({ _id: eventId });
+      if (current?.state === 'processing' && (current.owner === meta.owner || !(current.leaseExpiresAt > meta.now))) {
+        // Ours again (a renewal) or expired: replace only the lease we saw,
+        // then read back, since on FerretDB two takeovers can both match and
+        // the last write wins.
+        await this.collection.updateOne(
+          { _id: eventId, state: 'processing', owner: current.owner, leaseExpiresAt: current.leaseExpiresAt },
+          { $set: lease },
+        );
+        current = await this.collection.findOne({ _id: eventId });
+      }
+      if (current) return this.describe(current, meta.owner);
+      if (round === CLAIM_ROUNDS) throw new Error(`webhook event ${eventId} kept changing hands; try again`);
+    }
+  }
+
+  private describe(doc: WebhookEventDocument, owner: string): ClaimResult {
+    if (doc.state === 'done') return { state: 'done', outcome: doc.outcome ?? 'ignored' };
+    if (doc.owner === owner) return { state: 'claimed' };
+    return { state: 'in-progress', owner: String(doc.owner), leaseExpiresAt: doc.leaseExpiresAt };
+  }
+
+  async complete(eventId: string, owner: string, outcome: WebhookEventOutcome, now: Date): Promise<void> {
+    await this.collection.updateOne({ _id: eventId, owner }, { $set: { state: 'done', outcome, completedAt: now } });
+  }
+
+  async release(eventId: string, owner: string): Promise<void> {
+    await this.collection.deleteOne({ _id: eventId, owner, state: 'processing' });
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * A test file's world: its own database on the shared test server, its own
+ * Stripe emulator, and a way to seed both consistently.
+ */
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { EmulatorClient } from '../../src/sandbox/emulator/client.js';
+import { startStripeEmulator, type StripeEmulator } from '../../src/sandbox/emulator/server.js';
+import { buildScenario, loadStripeObjects, upstreamDocument, type Scenario, type SeedCounts } from '../../src/sandbox/seed.js';
+import { useTestDatabase } from './db.js';
+
+export const COLLECTION = 'billing_failed_backfills';
+
+export function useWorld() {
+  const database = useTestDatabase();
+  let emulator: StripeEmulator | null = null;
+  let client: EmulatorClient | null = null;
+
+  beforeAll(async () => {
+    emulator = await startStripeEmulator();
+    client = new EmulatorClient(emulator.url);
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
+  afterEach(async () => {
+    await client?.reset();
+    await database.db.collection(COLLECTION).deleteMany({});
+    await database.db.collection('billing_backfill_locks').deleteMany({});
+  });
+
+  return {
+    get db() {
+      return database.db;
+    },
+    get uri() {
+      return database.uri;
+    },
+    get emulator(): EmulatorClient {
+      if (!client) throw new Error('emulator not started');
+      return client;
+    },
+    get emulatorUrl(): string {
+      if (!emulator) throw new Error('emulator not started');
+      return emulator.url;
+    },
+    records() {
+      return database.db.collection(COLLECTION);
+    },
+    /** The environment a CLI run needs to reach this world. */
+    env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+      return { MONGODB_URI: database.uri, STRIPE_SECRET_KEY: 'sk_test_world', STRIPE_API_BASE: this.emulatorUrl, BILLING_BACKFILL_ACTOR: 'tester', ...extra };
+    },
+    async seed(counts: SeedCounts, opts: { now?: Date; prefix?: string } = {}): Promise<Scenario & { ids: Map<string, string> }> {
+      const scenario = buildScenario(counts, { now: opts.now ?? new Date(), ...(opts.prefix ? { prefix: opts.prefix } : {}) });
+      await loadStripeObjects(this.emulatorUrl, scenario.stripe);
+      const ids = new Map<string, string>();
+      for (let i = 0; i < scenario.records.length; i += 5000) {
+        const batch = scenario.records.slice(i, i + 5000);
+        const inserted = await database.db.collection(COLLECTION).insertMany(batch.map(upstreamDocument));
+        batch.forEach((r, j) => ids.set(r.paymentIntentId, String(inserted.insertedIds[j])));
+      }
+      return { ...scenario, ids };
+    },
+  };
+}
