@@ -162,10 +162,13 @@ export async function startMongoSandbox(opts: { port?: number; dataDir?: string 
   // FerretDB logs every connection: keep only a tail for error messages, and
   // keep draining both pipes so the child never blocks on a full one.
   let stderr = '';
+  const keep = (text: string) => {
+    stderr = (stderr + text).slice(-STDERR_TAIL_CHARS);
+  };
   child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
-  });
+  child.stderr.on('data', keep);
+  // e.g. a failed kill: worth a line in the tail, never an uncaught exception
+  child.on('error', (err) => keep(`\n${err.message}\n`));
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {

@@ -98,7 +98,10 @@ export class MongoDeadLetterRepository implements DeadLetterRepository {
     for (let resume = true; resume; ) {
       resume = false;
       for (const { filter, sort } of orderedQueries(base, opts.order, last)) {
-        const cursor = this.collection.find(filter).sort(sort).batchSize(STREAM_BATCH_SIZE);
+        if (opts.signal?.aborted) return;
+        // Upstream has no index on failedAt: over a large set MongoDB sorts
+        // in memory, and older servers refuse past 100 MB without disk.
+        const cursor = this.collection.find(filter).sort(sort).allowDiskUse(true).batchSize(STREAM_BATCH_SIZE);
         try {
           for await (const doc of cursor) {
             if (opts.signal?.aborted) return;

@@ -71,8 +71,13 @@ export function markManual(repository: DeadLetterRepository, record: DeadLetter,
   });
 }
 
-/** Once a record is resolved nobody looks at it again: say now if a refund still needs replaying. */
-export function warnUnreplayedRefunds(output: Output, record: DeadLetter, view: StripeView | null | undefined): void {
+/**
+ * Once a record is resolved nobody looks at it again: say now if a refund
+ * still needs replaying. `patched`: this run just fixed the metadata.
+ */
+export function warnUnreplayedRefunds(output: Output, record: DeadLetter, view: StripeView | null | undefined, patched = false): void {
   const refunds = view ? refundsToReplay(view) : [];
-  if (view && refunds.length > 0) output.warn(`${record.id}: ${replayWarning(record, view, refunds)} (${refunds.map((r) => r.id).join(', ')})`);
+  if (!view || refunds.length === 0) return;
+  const pending = !patched && view.plan?.action === 'patch';
+  output.warn(`${record.id}: ${replayWarning(record, refunds, pending)} (${refunds.map((r) => r.id).join(', ')})`);
 }

@@ -116,7 +116,7 @@ async function retryNow(factory: Factory, repository: DeadLetterRepository, gate
     return false;
   }
   output.line(t.green(`${result.outcome}: ${record.id} is resolved`));
-  warnUnreplayedRefunds(output, record, view);
+  warnUnreplayedRefunds(output, record, view, true);
   return true;
 }
 

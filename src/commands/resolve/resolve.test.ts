@@ -112,6 +112,14 @@ describe('resolve <ref>', () => {
     expect(offline.stderr).toContain('not verified: no Stripe key configured');
   });
 
+  it('Stripe refusing the key refuses the resolve with exit 3', async () => {
+    const s = await world.seed({ 'already-correct': 1 });
+    const run = await runCli(['resolve', s.ids.get('pi_seed0000000')!, '--yes'], { env: world.env({ STRIPE_SECRET_KEY: 'sk_live_refusedkey123' }) });
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('Stripe refused the API key');
+    expect(await doc('pi_seed0000000')).toMatchObject({ resolvedAt: null });
+  });
+
   it('usage errors: no ref without a terminal (exit 2), a malformed ref (exit 2); an unknown one exits 1', async () => {
     const none = await runCli(['resolve'], { env: world.env() });
     expect(none.exitCode).toBe(2);
@@ -169,6 +177,8 @@ describe('resolve (interactive)', () => {
     expect(run.exitCode).toBe(0);
     expect(plain(run.stdout)).toContain(`patched: ${id} is resolved`);
     expect(plain(run.stderr)).toContain('1 refund happened while the metadata was missing');
+    expect(plain(run.stderr)).toContain("Replay each refund's charge.refunded event now that the metadata is right");
+    expect(plain(run.stderr)).toContain('re_seed0000000');
     expect(plain(run.stderr)).toContain('no unresolved records left');
     expect((await world.emulator.paymentIntent('pi_seed0000000'))?.metadata.stripeSessionId).toBe('cs_test_seed0000000');
     expect(await doc('pi_seed0000000')).toMatchObject({ resolution: 'patched', resolvedBy: 'tester' });

@@ -53,7 +53,7 @@ function memoized<T>(read: Read<T>): Read<T> {
 }
 
 /** Reads memoized per object id, so records sharing a PaymentIntent cost one fetch. Writes pass through. */
-export function cachingReads(gateway: StripeGateway): StripeGateway {
+function cachingReads(gateway: StripeGateway): StripeGateway {
   return {
     retrievePaymentIntent: memoized((id, opts) => gateway.retrievePaymentIntent(id, opts)),
     retrieveCheckoutSession: memoized((id, opts) => gateway.retrieveCheckoutSession(id, opts)),
@@ -134,9 +134,6 @@ export function isDependencyFailure(view: StripeView | null | undefined): boolea
 export function isMissingObject(view: StripeView): boolean {
   return view.error?.code === 'resource_missing';
 }
-
-export const REPLAY_HOWTO =
-  "replay each refund's charge.refunded event after the patch: find it with `stripe events list --type charge.refunded`, then `stripe events resend <evt_…>`";
 
 export function stripeViewJson(view: StripeView) {
   return {

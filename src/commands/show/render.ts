@@ -48,8 +48,9 @@ function sortedHistory(record: DeadLetter): HistoryEntry[] {
   return [...record.history].sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-export function replayWarning(record: DeadLetter, view: StripeView, refunds: RefundView[]): string {
-  const when = view.plan?.action === 'patch' ? `after \`billing-backfill retry ${record.id}\`` : 'now that the metadata is right';
+/** `patchPending`: the metadata is still wrong, so replaying now would fail the same way. */
+export function replayWarning(record: DeadLetter, refunds: RefundView[], patchPending: boolean): string {
+  const when = patchPending ? `after \`billing-backfill retry ${record.id}\`` : 'now that the metadata is right';
   return (
     `${refunds.length} refund${refunds.length === 1 ? '' : 's'} happened while the metadata was missing, so the customer's credits were never adjusted. ` +
     `Replay each refund's charge.refunded event ${when}: find it with \`stripe events list --type charge.refunded\`, then \`stripe events resend <evt_…>\``
@@ -146,7 +147,7 @@ function terminalStripe(output: Output, record: DeadLetter, view: StripeView, fi
 
   if (replay.length > 0) {
     output.line();
-    output.line(t.yellow(`⚠ ${replayWarning(record, view, replay)}`));
+    output.line(t.yellow(`⚠ ${replayWarning(record, replay, plan?.action === 'patch')}`));
     for (const r of replay) output.line(t.yellow(`    ${refundText(r)}`));
   }
 }
@@ -187,7 +188,7 @@ function pipedView(output: Output, record: DeadLetter, view: StripeView | null, 
     if (view.refundsError) kv('stripe.refunds.error', errorText(view.refundsError));
     for (const r of view.refunds) kv('stripe.refund', r.id, r.amount, r.currency, r.chargeId, r.created.toISOString(), r.status, r.beforeFix ? 'before-fix' : 'after-fix');
     const replay = refundsToReplay(view);
-    if (replay.length > 0) kv('warning', replayWarning(record, view, replay));
+    if (replay.length > 0) kv('warning', replayWarning(record, replay, view.plan?.action === 'patch'));
   }
   const next = nextStep(record, view);
   if (next) kv('next', next.command);

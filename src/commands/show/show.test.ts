@@ -163,6 +163,17 @@ describe('show', () => {
     expect(lines.has('next')).toBe(false);
   });
 
+  it('Stripe refusing the key still shows the stored record, then exits 3', async () => {
+    const s = await seed();
+    const run = await runCli(['show', s.id('pi_seed0000000')], { env: world.env({ STRIPE_SECRET_KEY: 'sk_live_refusedkey123' }) });
+    expect(run.exitCode).toBe(3);
+    expect(kv(run.stdout).get('paymentIntentId')).toEqual(['pi_seed0000000']);
+    expect(kv(run.stdout).get('stripe.error')?.[0]).toContain('StripeAuthenticationError');
+    expect(kv(run.stdout).has('next')).toBe(false);
+    expect(run.stderr).toContain('Stripe refused the API key');
+    expect(run.stdout + run.stderr).not.toContain('refusedkey123');
+  });
+
   it('a malformed ref is a usage error (exit 2); an unknown one exits 1', async () => {
     const bad = await runCli(['show', 'ch_123'], { env: world.env() });
     expect(bad.exitCode).toBe(2);
