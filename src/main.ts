@@ -48,7 +48,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
 
   try {
     await program.parseAsync(argv);
-    return signal.aborted && ctx.exitCode === ExitCode.ok ? ExitCode.interrupted : ctx.exitCode;
+    return signal.aborted && ctx.exitCode === ExitCode.ok && !ctx.stopsOnSignal ? ExitCode.interrupted : ctx.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version are "errors" to commander; everything else is bad usage.

@@ -11,6 +11,8 @@ export interface ProgramContext {
   factory: Factory;
   /** Set by the command that ran. */
   exitCode: number;
+  /** Set by long-running commands (webhook, sandbox) whose normal end is SIGINT/SIGTERM. */
+  stopsOnSignal?: boolean;
 }
 
 export function buildProgram(ctx: ProgramContext, version: string): Command {

@@ -33,6 +33,7 @@ of the same event is in flight, 5xx when Stripe should deliver again.
 SIGINT/SIGTERM stop accepting, finish the requests in flight, and exit 0.`,
     )
     .action(async (flags: WebhookFlags) => {
+      ctx.stopsOnSignal = true;
       const { webhookRun } = await import('./run.js');
       ctx.exitCode = (await webhookRun(ctx.factory, flags)).exitCode;
     });
