@@ -13,10 +13,19 @@ export default tseslint.config(
     },
   },
   {
-    // Only the composition root and the embedded servers may touch the process.
+    // The core knows nothing of the terminal, HTTP, the database or the SDK (its tests may use the SDK's error classes).
     files: ['src/core/**/*.ts'],
+    ignores: ['src/core/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['mongoose', 'stripe', 'node:http', 'chalk', 'cli-table3', '@inquirer/*', 'commander'] }],
+    },
+  },
+  {
+    // Imports point inward: only src/store imports mongoose, only src/stripe imports the SDK.
+    files: ['src/commands/**/*.ts', 'src/webhook/**/*.ts', 'src/io/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['mongoose', 'mongodb', 'stripe'] }],
     },
   },
   {

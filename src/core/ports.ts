@@ -125,6 +125,8 @@ export interface Stats {
 
 export interface DeadLetterRepository {
   insert(input: NewDeadLetter): Promise<DeadLetter>;
+  /** Bulk insert (seeding, imports): returns how many were written. */
+  insertMany(inputs: NewDeadLetter[]): Promise<number>;
   findPage(query: RecordQuery, opts: { limit: number; after?: string | null; order: Order }): Promise<Page>;
   count(query: RecordQuery): Promise<number>;
   /**

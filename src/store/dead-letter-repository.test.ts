@@ -89,6 +89,21 @@ describe('reading documents written by others', () => {
 });
 
 describe('writes only add fields', () => {
+  it('bulk-inserts in the upstream shape with its defaults', async () => {
+    const failedAt = new Date('2026-03-02T00:00:00Z');
+    const n = await repository().insertMany([
+      { paymentIntentId: 'pi_m1', stripeSessionId: 'cs_m1', error: 'e1', failedAt },
+      { paymentIntentId: 'pi_m2', stripeSessionId: 'cs_m2', error: null, failedAt },
+    ]);
+    expect(n).toBe(2);
+    const docs = await raw().find({ paymentIntentId: { $in: ['pi_m1', 'pi_m2'] } }).sort({ paymentIntentId: 1 }).toArray();
+    expect(docs.map(({ _id: _ignored, ...rest }) => rest)).toEqual([
+      { paymentIntentId: 'pi_m1', stripeSessionId: 'cs_m1', error: 'e1', failedAt, resolvedAt: null, resolvedBy: null, __v: 0 },
+      { paymentIntentId: 'pi_m2', stripeSessionId: 'cs_m2', error: null, failedAt, resolvedAt: null, resolvedBy: null, __v: 0 },
+    ]);
+    expect(await repository().insertMany([])).toBe(0);
+  });
+
   it('inserts the upstream shape plus only the additive fields given', async () => {
     const plain = await repository().insert({
       paymentIntentId: 'pi_a',

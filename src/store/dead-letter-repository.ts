@@ -42,6 +42,15 @@ function idFilter(id: string): Filter {
   return { _id: isRecordId(id) ? new mongoose.mongo.ObjectId(id) : id } as Filter;
 }
 
+function toModelInput(input: NewDeadLetter): Record<string, unknown> {
+  const { history, lastError, ...rest } = input;
+  return {
+    ...rest,
+    ...(lastError ? { lastError } : {}),
+    ...(history ? { history: history.map(historyEntry) } : {}),
+  };
+}
+
 export class MongoDeadLetterRepository implements DeadLetterRepository {
   constructor(
     private readonly connection: Connection,
@@ -54,13 +63,14 @@ export class MongoDeadLetterRepository implements DeadLetterRepository {
 
   async insert(input: NewDeadLetter): Promise<DeadLetter> {
     // Through the model, so the document gets upstream's defaults and shape.
-    const { history, lastError, ...rest } = input;
-    const created = await deadLetterModel(this.connection, this.collectionName).create({
-      ...rest,
-      ...(lastError ? { lastError } : {}),
-      ...(history ? { history: history.map(historyEntry) } : {}),
-    });
+    const created = await deadLetterModel(this.connection, this.collectionName).create(toModelInput(input));
     return fromDocument(created.toObject());
+  }
+
+  async insertMany(inputs: NewDeadLetter[]): Promise<number> {
+    if (inputs.length === 0) return 0;
+    const created = await deadLetterModel(this.connection, this.collectionName).insertMany(inputs.map(toModelInput), { ordered: false });
+    return created.length;
   }
 
   async findPage(query: RecordQuery, opts: { limit: number; after?: string | null; order: Order }): Promise<Page> {

@@ -33,6 +33,6 @@ Examples:
     )
     .action(async (flags: SandboxFlags) => {
       const { sandboxRun } = await import('./run.js');
-      ctx.exitCode = (await sandboxRun(ctx.factory, flags)).exitCode;
+      await sandboxRun(ctx.factory, flags);
     });
 }
