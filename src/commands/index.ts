@@ -9,8 +9,9 @@ import { declarePrune } from './prune/command.js';
 import { declareDoctor } from './doctor/command.js';
 import { declareWebhook } from './webhook/command.js';
 import { declareSandbox } from './sandbox/command.js';
+import { declareDemo } from './demo/command.js';
 
 export type DeclareCommand = (ctx: ProgramContext) => Command;
 
 /** In help order. */
-export const commands: DeclareCommand[] = [declareList, declareShow, declareRetry, declareResolve, declareStats, declarePrune, declareDoctor, declareWebhook, declareSandbox];
+export const commands: DeclareCommand[] = [declareList, declareShow, declareRetry, declareResolve, declareStats, declarePrune, declareDoctor, declareWebhook, declareSandbox, declareDemo];

@@ -21,11 +21,12 @@ const DATABASE = 'billing';
 /** Parallel inserts while seeding: enough to hide round trips, few enough for a 2-core machine. */
 const INSERT_BATCH = 16;
 
-export interface SandboxEnv {
+// A type, not an interface, so it passes as a plain Record<string, string> env.
+export type SandboxEnv = {
   MONGODB_URI: string;
   STRIPE_API_BASE: string;
   STRIPE_SECRET_KEY: string;
-}
+};
 
 export interface Sandbox {
   env: SandboxEnv;

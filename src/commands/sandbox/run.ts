@@ -1,36 +1,17 @@
-import { DependencyError, ExitCode, SilentExit, UsageError } from '../../errors.js';
+import { ExitCode, SilentExit } from '../../errors.js';
 import type { Factory } from '../../factory.js';
+import { seedSandbox, type SandboxOptions } from '../../sandbox/sandbox.js';
 import { mixedCounts } from '../../sandbox/seed.js';
-import { seedSandbox, startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/sandbox.js';
 import type { SandboxFlags } from './command.js';
 import { environmentText } from './environment.js';
 import { describeSeedCounts } from './seed-summary.js';
+import { startSandboxForCli } from './start.js';
 
 function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
-}
-
-/** A busy port is the operator's to fix (exit 2); anything else means the sandbox could not run here (exit 3). */
-function startupError(err: unknown, options: SandboxOptions): Error {
-  const message = err instanceof Error ? err.message : String(err);
-  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    return new UsageError(`port ${options.stripePort} is already in use`, 'pick another with --stripe-port, or leave it out for a free one');
-  }
-  if (options.mongoPort !== undefined && /address already in use/i.test(message)) {
-    return new UsageError(`port ${options.mongoPort} is already in use`, 'pick another with --mongo-port, or leave it out for a free one');
-  }
-  return new DependencyError(`could not start the sandbox: ${message.split('\n')[0]}`, 'the embedded MongoDB is built with Go: check `go version`');
-}
-
-async function start(options: SandboxOptions): Promise<Sandbox> {
-  try {
-    return await startSandbox(options);
-  } catch (err) {
-    throw startupError(err, options);
-  }
 }
 
 /** Runs until the factory's signal aborts; always ends by throwing (see the end). */
@@ -41,7 +22,7 @@ export async function sandboxRun(factory: Factory, flags: SandboxFlags): Promise
     ...(flags.stripePort !== undefined ? { stripePort: flags.stripePort } : {}),
   };
   output.status('starting MongoDB (embedded FerretDB) and the Stripe emulator…');
-  const sandbox = await start(options);
+  const sandbox = await startSandboxForCli(options);
   try {
     if (flags.seed) {
       const counts = mixedCounts(flags.seed);
