@@ -4,7 +4,7 @@
  * figures measure the same compiled code the CLI runs (npm run bench builds first).
  */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 import ts from 'typescript';
 
 const root = new URL('../', import.meta.url).href;

@@ -3,6 +3,7 @@
  * `main` never calls process.exit: bin/ sets process.exitCode from its result,
  * and tests call it in-process with their own streams, env and clock.
  */
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { describeError, ExitCode } from './errors.js';
@@ -21,6 +22,8 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   const io = deps.io ?? processStreams();
   const ownSignals = !deps.signal;
   const controller = new AbortController();
+  // Every in-flight request and backoff listens to it: up to --concurrency × a few.
+  setMaxListeners(1000, controller.signal);
   const signal = deps.signal ?? controller.signal;
 
   // First Ctrl-C asks the command to stop cleanly; a second one gives up at once.

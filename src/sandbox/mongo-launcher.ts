@@ -5,12 +5,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { access, constants, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { access, constants, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const SOURCE_FILES = ['main.go', 'go.mod', 'go.sum'] as const;
+/** Everything the build reads besides *.go files. */
+const MODULE_FILES = ['go.mod', 'go.sum'] as const;
 const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
 const STDERR_TAIL_CHARS = 8_000;
@@ -42,7 +43,8 @@ function cacheDir(): string {
 async function sourceHash(sourceDir: string): Promise<string> {
   const hash = createHash('sha256');
   hash.update(`${process.platform}-${process.arch}\0`);
-  for (const name of SOURCE_FILES) {
+  const goFiles = (await readdir(sourceDir)).filter((name) => name.endsWith('.go')).sort();
+  for (const name of [...MODULE_FILES, ...goFiles]) {
     hash.update(name + '\0');
     hash.update(await readFile(join(sourceDir, name)));
     hash.update('\0');

@@ -4,7 +4,7 @@
  * `sandbox` and `demo` commands, tests and benchmarks share it.
  */
 import { DEFAULT_COLLECTION } from '../config.js';
-import type { NewDeadLetter } from '../core/ports.js';
+import type { DeadLetterRepository, NewDeadLetter } from '../core/ports.js';
 import { startStripeEmulator, type StripeEmulator } from './emulator/server.js';
 import { startMongoSandbox, type MongoSandbox } from './mongo-launcher.js';
 import { buildScenario, loadStripeObjects, type Scenario, type SeedCounts, type SeedRecord } from './seed.js';
@@ -18,8 +18,8 @@ export const SANDBOX_STRIPE_KEY = 'sk_test_billing_backfill_sandbox';
 /** The upstream service's database name, so the URI reads like a real one. */
 const DATABASE = 'billing';
 
-/** Parallel inserts while seeding: enough to hide round trips, few enough for a 2-core machine. */
-const INSERT_BATCH = 16;
+/** Records per insertMany: bounded memory and a progress tick per chunk, even for 100,000. */
+const INSERT_CHUNK = 1000;
 
 // A type, not an interface, so it passes as a plain Record<string, string> env.
 export type SandboxEnv = {
@@ -72,17 +72,25 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   };
 }
 
-export interface SeededRecord extends SeedRecord {
-  /** The record id MongoDB assigned. */
-  id: string;
-}
-
 export interface SeedOptions {
   now: Date;
   /** Id prefix, so several seeds can share one sandbox. */
   prefix?: string;
   collection?: string;
   signal?: AbortSignal;
+  /** Called with the number of records stored so far. */
+  onProgress?: (stored: number) => void;
+}
+
+// Loaded only when used, so `--help` and the emulator alone never pull in mongoose.
+async function withRepository<T>(env: SandboxEnv, collection: string | undefined, use: (repository: DeadLetterRepository) => Promise<T>): Promise<T> {
+  const store = await import('../store/index.js');
+  const connection = await store.openConnection(env.MONGODB_URI);
+  try {
+    return await use(new store.MongoDeadLetterRepository(connection, collection ?? DEFAULT_COLLECTION));
+  } finally {
+    await store.closeConnection(connection);
+  }
 }
 
 /**
@@ -90,24 +98,24 @@ export interface SeedOptions {
  * emulator, the dead letters through the store, as the billing service
  * writes them.
  */
-export async function seedSandbox(env: SandboxEnv, counts: SeedCounts, opts: SeedOptions): Promise<{ scenario: Scenario; records: SeededRecord[] }> {
+export async function seedSandbox(env: SandboxEnv, counts: SeedCounts, opts: SeedOptions): Promise<Scenario> {
   const scenario = buildScenario(counts, { now: opts.now, ...(opts.prefix ? { prefix: opts.prefix } : {}) });
   await loadStripeObjects(env.STRIPE_API_BASE, scenario.stripe);
-  // Loaded only here, so `--help` and the emulator alone never pull in mongoose.
-  const store = await import('../store/index.js');
-  const connection = await store.openConnection(env.MONGODB_URI);
-  try {
-    const repository = new store.MongoDeadLetterRepository(connection, opts.collection ?? DEFAULT_COLLECTION);
-    const records: SeededRecord[] = [];
-    for (let i = 0; i < scenario.records.length; i += INSERT_BATCH) {
+  await withRepository(env, opts.collection, async (repository) => {
+    for (let i = 0; i < scenario.records.length; i += INSERT_CHUNK) {
       opts.signal?.throwIfAborted();
-      const batch = scenario.records.slice(i, i + INSERT_BATCH);
-      records.push(...(await Promise.all(batch.map(async (r) => ({ ...r, id: (await repository.insert(upstreamFields(r))).id })))));
+      await repository.insertMany(scenario.records.slice(i, i + INSERT_CHUNK).map(upstreamFields));
+      opts.onProgress?.(Math.min(i + INSERT_CHUNK, scenario.records.length));
     }
-    return { scenario, records };
-  } finally {
-    await store.closeConnection(connection);
-  }
+  });
+  return scenario;
+}
+
+/** The id MongoDB gave the (first) record of a seeded PaymentIntent. */
+export async function seededRecordId(env: SandboxEnv, paymentIntentId: string, collection?: string): Promise<string> {
+  const [record] = await withRepository(env, collection, (repository) => repository.findByRef(paymentIntentId));
+  if (!record) throw new Error(`no seeded record for ${paymentIntentId}`);
+  return record.id;
 }
 
 function upstreamFields(r: SeedRecord): NewDeadLetter {

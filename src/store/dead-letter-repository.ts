@@ -150,49 +150,49 @@ export class MongoDeadLetterRepository implements DeadLetterRepository {
   }
 
   async recordAttempt(id: string, attempt: AttemptInput): Promise<void> {
-    const filter = idFilter(id);
-    await this.collection.updateOne(filter, {
+    await this.updateById(id, null, {
       $set: { lastAttemptAt: attempt.at, ...(attempt.lastError ? { lastError: attempt.lastError } : {}) },
       ...(attempt.countsAsAttempt ? { $inc: { attempts: 1 } } : {}),
       $push: pushHistory(attempt),
     });
-    await this.trimHistory(filter);
   }
 
-  async markResolved(id: string, input: ResolveInput): Promise<boolean> {
-    const filter = idFilter(id);
+  markResolved(id: string, input: ResolveInput): Promise<boolean> {
     // The resolvedAt: null guard makes a second or concurrent resolve a no-op
     // that reports false, without transactions or findAndModify.
-    const result = await this.collection.updateOne(
-      { ...filter, resolvedAt: null },
-      {
-        $set: {
-          resolvedAt: input.at,
-          resolvedBy: input.actor,
-          resolution: input.resolution,
-          lastAttemptAt: input.at,
-          ...(input.resolutionNote != null ? { resolutionNote: input.resolutionNote } : {}),
-        },
-        $push: pushHistory(input),
+    return this.updateById(id, { resolvedAt: null }, {
+      $set: {
+        resolvedAt: input.at,
+        resolvedBy: input.actor,
+        resolution: input.resolution,
+        lastAttemptAt: input.at,
+        ...(input.resolutionNote != null ? { resolutionNote: input.resolutionNote } : {}),
       },
-    );
-    if (result.matchedCount !== 1) return false;
-    await this.trimHistory(filter);
-    return true;
+      $push: pushHistory(input),
+    });
   }
 
   /**
-   * `$slice` bounds history on MongoDB, but FerretDB silently ignores `$push`
-   * modifiers: there a second, conditional update drops the oldest entry.
+   * One update of one record, only while `guard` (a `field: null` filter)
+   * holds; true when it applied. On MongoDB this is a single atomic updateOne.
+   * FerretDB v1 only looks a document up by index when the filter is `_id`
+   * alone (any other filter scans the collection in Go, ~0.1 ms per document,
+   * per update) and ignores `$slice`: there the guard is checked on a read by
+   * `_id` and history is trimmed with `$pop`. FerretDB's own updates are not
+   * atomic either, so this loses no guarantee it had.
    */
-  private async trimHistory(filter: Filter): Promise<void> {
-    if ((await cachedServerInfo(this.connection)).kind !== 'ferretdb') return;
-    // Looking first is cheaper there: an update that matches nothing costs
-    // FerretDB several times a find.
-    const overLimit = { ...filter, [`history.${HISTORY_LIMIT}`]: { $exists: true } };
-    if (await this.collection.findOne(overLimit, { projection: { _id: 1 } })) {
-      await this.collection.updateOne(overLimit, { $pop: { history: -1 } });
+  private async updateById(id: string, guard: Record<string, null> | null, update: mongo.UpdateFilter<mongo.Document>): Promise<boolean> {
+    const filter = idFilter(id);
+    if ((await cachedServerInfo(this.connection)).kind !== 'ferretdb') {
+      return (await this.collection.updateOne({ ...filter, ...guard }, update)).matchedCount === 1;
     }
+    const guarded = Object.keys(guard ?? {});
+    const doc = await this.collection.findOne(filter, { projection: Object.fromEntries(['history', ...guarded].map((f) => [f, 1])) });
+    if (!doc || guarded.some((field) => doc[field] != null)) return false;
+    await this.collection.updateOne(filter, update);
+    const historyLength = Array.isArray(doc.history) ? doc.history.length + 1 : 1;
+    if (historyLength > HISTORY_LIMIT) await this.collection.updateOne(filter, { $pop: { history: -1 } });
+    return true;
   }
 
   stats(now: Date, opts: { days?: number; topErrors?: number } = {}): Promise<Stats> {

@@ -64,6 +64,7 @@ func main() {
 		defer close(done)
 		f.Run(ctx)
 	}()
+	go indexIDLookups(ctx, abs)
 
 	// MongoDBURI blocks until the listener has an address; calling it before
 	// Run would deadlock, hence the goroutine above.

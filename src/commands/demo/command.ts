@@ -13,8 +13,8 @@ export function declareDemo(ctx: ProgramContext): Command {
     .addHelpText(
       'after',
       `
-Starts a sandbox (embedded MongoDB and the Stripe emulator), seeds 25 dead
-letters (most fixable, some already patched by hand, conflicting sessions,
+Starts a sandbox (embedded MongoDB and the Stripe emulator), seeds two dozen
+dead letters (most fixable, some already patched by hand, conflicting sessions,
 deleted PaymentIntents, refunds made while the metadata was missing), then runs:
   list --unresolved, show, retry --all --dry-run, retry --all, stats,
   list --unresolved (what is left), resolve, and webhook with a signed event.
@@ -24,7 +24,7 @@ touches its sandbox, and stops it before exiting (exit 0 unless a step breaks).
 Examples:
   $ billing-backfill demo
   $ npm run demo
-  $ billing-backfill demo --no-pause | less -R`,
+  $ billing-backfill demo --no-pause > demo.txt`,
     )
     .action(async (flags: DemoFlags) => {
       const { demoRun } = await import('./run.js');

@@ -1,6 +1,6 @@
 import { ExitCode, UsageError } from '../../errors.js';
 import type { Factory } from '../../factory.js';
-import { seedSandbox, type SandboxEnv } from '../../sandbox/sandbox.js';
+import { seededRecordId, seedSandbox, type SandboxEnv } from '../../sandbox/sandbox.js';
 import { DEMO_INCIDENT } from '../../sandbox/seed.js';
 import { environmentText } from '../sandbox/environment.js';
 import { describeSeedCounts } from '../sandbox/seed-summary.js';
@@ -9,10 +9,10 @@ import type { DemoFlags } from './command.js';
 import { Narrator } from './narrator.js';
 import { walkThrough } from './script.js';
 
-export const DEMO_ACTOR = 'demo';
+const DEMO_ACTOR = 'demo';
 
-function innerEnv(sandbox: SandboxEnv, color: boolean): Record<string, string> {
-  return { ...sandbox, BILLING_BACKFILL_ACTOR: DEMO_ACTOR, ...(color ? {} : { NO_COLOR: '1' }) };
+function commandEnv(sandbox: SandboxEnv): Record<string, string> {
+  return { ...sandbox, BILLING_BACKFILL_ACTOR: DEMO_ACTOR };
 }
 
 export async function demoRun(factory: Factory, flags: DemoFlags): Promise<{ exitCode: number }> {
@@ -23,8 +23,9 @@ export async function demoRun(factory: Factory, flags: DemoFlags): Promise<{ exi
   try {
     const now = factory.clock.now();
     const { records } = await seedSandbox(sandbox.env, DEMO_INCIDENT, { now, signal: factory.signal });
-    const env = innerEnv(sandbox.env, output.options.color);
-    const narrator = new Narrator(factory, env, flags.pause);
+    const recordId = (paymentIntentId: string) => seededRecordId(sandbox.env, paymentIntentId);
+    const env = commandEnv(sandbox.env);
+    const narrator = new Narrator(factory, { ...env, ...(output.options.color ? {} : { NO_COLOR: '1' }) }, flags.pause);
 
     output.line(output.theme.bold('billing-backfill demo: a dead-letter incident on a throwaway sandbox'));
     narrator.explain(
@@ -34,7 +35,7 @@ export async function demoRun(factory: Factory, flags: DemoFlags): Promise<{ exi
       'Every command below is the real CLI, run with the environment `billing-backfill sandbox` prints (keys are redacted):',
     );
     output.line(environmentText(env, false).trimEnd());
-    await walkThrough(narrator, { sandbox: sandbox.env, records, now });
+    await walkThrough(narrator, { sandbox: sandbox.env, records, now, recordId });
 
     output.line();
     output.line(output.theme.bold('That was the tour.'));

@@ -1,19 +1,21 @@
 /** What the demo says and runs, in order. */
 import { ExitCode } from '../../errors.js';
-import type { SandboxEnv, SeededRecord } from '../../sandbox/sandbox.js';
-import type { SeedKind } from '../../sandbox/seed.js';
+import type { SandboxEnv } from '../../sandbox/sandbox.js';
+import type { SeedKind, SeedRecord } from '../../sandbox/seed.js';
 import type { Narrator } from './narrator.js';
 import { webhookStep } from './webhook-step.js';
 
 export interface Incident {
   sandbox: SandboxEnv;
-  records: SeededRecord[];
+  records: SeedRecord[];
   now: Date;
+  /** The record id MongoDB gave a seeded PaymentIntent's dead letter. */
+  recordId(paymentIntentId: string): Promise<string>;
 }
 
 const OK = { codes: [ExitCode.ok] } as const;
 
-function first(records: SeededRecord[], kind: SeedKind): SeededRecord {
+function first(records: SeedRecord[], kind: SeedKind): SeedRecord {
   const found = records.find((r) => r.kind === kind);
   if (!found) throw new Error(`the demo incident has no ${kind} record`);
   return found;
@@ -68,7 +70,7 @@ export async function walkThrough(narrator: Narrator, incident: Incident): Promi
     `In a script, name the record. ${missing.paymentIntentId} no longer exists in Stripe, so --force is needed;`,
     '--yes skips the confirmation, and the note stays on the record and in its history:',
   );
-  await narrator.run(['resolve', missing.id, '--force', '--yes', '--note', 'PaymentIntent deleted in Stripe; nothing to patch'], OK);
+  await narrator.run(['resolve', await incident.recordId(missing.paymentIntentId), '--force', '--yes', '--note', 'PaymentIntent deleted in Stripe; nothing to patch'], OK);
 
   await narrator.heading('New payments: the webhook');
   narrator.explain(

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { bulkRetry, type RecordResult, type RetrySummary } from '../../core/bulk-retry.js';
+import { bulkRetry, countOutcome, emptySummary, type RecordResult, type RetrySummary } from '../../core/bulk-retry.js';
 import type { DeadLetterRepository, LockStore, RecordQuery } from '../../core/ports.js';
 import { createRateLimiter } from '../../core/rate-limiter.js';
 import { isRecordId, type DeadLetter } from '../../core/record.js';
@@ -13,7 +13,7 @@ import { toRecordQuery } from '../shared/filters.js';
 import type { RetryFlags } from './command.js';
 
 export const LOCK_NAME = 'retry-all';
-const LOCK_TTL_MS = 5 * 60_000;
+const DEFAULT_LOCK_TTL_MS = 5 * 60_000;
 const DEFAULT_RATE = { test: 20, live: 80 } as const;
 
 export interface RetryRunResult {
@@ -58,8 +58,19 @@ function validateIds(ids: string[]): string[] {
   return [...new Set(ids.map((id) => id.toLowerCase()))];
 }
 
-async function takeLock(locks: LockStore, owner: string, factory: Factory, output: Output): Promise<'acquired' | 'held'> {
-  const result = await locks.acquire(LOCK_NAME, owner, LOCK_TTL_MS, factory.clock.now());
+/** How long the lock of a run that died blocks the next one (renewed while the run lives). */
+function lockTtlMs(env: NodeJS.ProcessEnv): number {
+  const raw = env.BILLING_BACKFILL_LOCK_TTL_MS?.trim();
+  if (!raw) return DEFAULT_LOCK_TTL_MS;
+  const ms = Number(raw);
+  if (!/^\d+$/.test(raw) || ms < 1000 || ms > 86_400_000) {
+    throw new UsageError('BILLING_BACKFILL_LOCK_TTL_MS must be a whole number of milliseconds from 1000 to 86400000');
+  }
+  return ms;
+}
+
+async function takeLock(locks: LockStore, owner: string, ttlMs: number, factory: Factory, output: Output): Promise<'acquired' | 'held'> {
+  const result = await locks.acquire(LOCK_NAME, owner, ttlMs, factory.clock.now());
   if (result.acquired) return 'acquired';
   const h = result.holder;
   output.status(
@@ -96,6 +107,7 @@ export async function retryRun(factory: Factory, ids: string[], flags: RetryFlag
   if (flags.all && ids.length > 0) throw new UsageError('give record ids or --all, not both');
   if (!flags.all && ids.length === 0) throw new UsageError('nothing to retry', 'give record ids, or --all (with filters) for every unresolved record');
   const uniqueIds = flags.all ? [] : validateIds(ids);
+  const lockTtl = lockTtlMs(factory.env);
   const config = factory.config();
   if (!config.stripe) throw new UsageError('no Stripe key configured', 'pass --stripe-key or set STRIPE_SECRET_KEY');
   const output = factory.output();
@@ -124,14 +136,14 @@ export async function retryRun(factory: Factory, ids: string[], flags: RetryFlag
 
   const owner = `${config.actor} pid:${process.pid} ${randomBytes(4).toString('hex')}`;
   const useLock = flags.all && flags.lock && !flags.dryRun;
-  if (useLock && (await takeLock(db.locks, owner, factory, output)) === 'held') {
+  if (useLock && (await takeLock(db.locks, owner, lockTtl, factory, output)) === 'held') {
     if (output.json) output.emitJson({ summary: null, results: [], dryRun: false, locked: true });
     return { exitCode: ExitCode.ok, summary: null };
   }
   const renew = useLock
     ? setInterval(() => {
-        db.locks.renew(LOCK_NAME, owner, LOCK_TTL_MS, factory.clock.now()).catch(() => undefined);
-      }, LOCK_TTL_MS / 5)
+        db.locks.renew(LOCK_NAME, owner, lockTtl, factory.clock.now()).catch(() => undefined);
+      }, lockTtl / 5)
     : null;
   renew?.unref();
 
@@ -141,6 +153,8 @@ export async function retryRun(factory: Factory, ids: string[], flags: RetryFlag
   const progress = output.progress(total ?? uniqueIds.length, flags.dryRun ? 'planning' : 'retrying');
   let unresolvedLeft = 0;
   const seen = new Set<string>();
+  // What was done before a failure (e.g. MongoDB lost mid-run) stops the run.
+  const sofar = emptySummary();
 
   try {
     const records = flags.all ? db.repository.stream(query, { order: 'oldest', signal: factory.signal }) : fromIds(db.repository, uniqueIds);
@@ -157,12 +171,22 @@ export async function retryRun(factory: Factory, ids: string[], flags: RetryFlag
       ...(flags.maxAttempts !== undefined ? { maxAttempts: flags.maxAttempts } : {}),
       onResult: (r) => {
         seen.add(r.record.id);
+        countOutcome(sofar, r.outcome);
         const fine = flags.dryRun ? ['would-patch', 'already-correct'].includes(r.outcome) || r.resolved : r.resolved;
         if (!fine) unresolvedLeft++;
         progress.tick();
         if (json) json.item(resultJson(r));
         else if (flags.dryRun || !fine || !flags.all || !output.io.stdoutIsTTY) renderLine(output, r);
       },
+    }).catch((err: unknown) => {
+      // Keep --json one parseable document and say how far the run got; main reports the error itself.
+      progress.done();
+      json?.endArray();
+      json?.field('summary', summaryJson(sofar));
+      json?.field('error', describeError(err).message);
+      json?.end();
+      if (!output.json) renderSummary(output, sofar, Boolean(flags.dryRun));
+      throw err;
     });
     progress.done();
 

@@ -32,7 +32,8 @@ Examples:
   $ billing-backfill sandbox --json --mongo-port 27018 --stripe-port 12111`,
     )
     .action(async (flags: SandboxFlags) => {
+      ctx.stopsOnSignal = true;
       const { sandboxRun } = await import('./run.js');
-      await sandboxRun(ctx.factory, flags);
+      ctx.exitCode = (await sandboxRun(ctx.factory, flags)).exitCode;
     });
 }

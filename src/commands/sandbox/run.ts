@@ -1,4 +1,4 @@
-import { ExitCode, SilentExit } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
 import type { Factory } from '../../factory.js';
 import { seedSandbox, type SandboxOptions } from '../../sandbox/sandbox.js';
 import { mixedCounts } from '../../sandbox/seed.js';
@@ -14,8 +14,8 @@ function untilAborted(signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Runs until the factory's signal aborts; always ends by throwing (see the end). */
-export async function sandboxRun(factory: Factory, flags: SandboxFlags): Promise<never> {
+/** Runs until the factory's signal aborts (SIGINT/SIGTERM), then cleans up. */
+export async function sandboxRun(factory: Factory, flags: SandboxFlags): Promise<{ exitCode: number }> {
   const output = factory.output();
   const options: SandboxOptions = {
     ...(flags.mongoPort !== undefined ? { mongoPort: flags.mongoPort } : {}),
@@ -26,7 +26,13 @@ export async function sandboxRun(factory: Factory, flags: SandboxFlags): Promise
   try {
     if (flags.seed) {
       const counts = mixedCounts(flags.seed);
-      await seedSandbox(sandbox.env, counts, { now: factory.clock.now(), signal: factory.signal });
+      const progress = output.progress(flags.seed, 'seeding');
+      let ticked = 0;
+      const onProgress = (stored: number) => {
+        for (; ticked < stored; ticked++) progress.tick();
+      };
+      await seedSandbox(sandbox.env, counts, { now: factory.clock.now(), signal: factory.signal, onProgress });
+      progress.done();
       output.status(`seeded ${flags.seed} dead letters with their Stripe objects: ${describeSeedCounts(counts)}`);
     }
     // Straight to stdout: Output would redact the fixed sandbox key (public,
@@ -39,7 +45,5 @@ export async function sandboxRun(factory: Factory, flags: SandboxFlags): Promise
     await sandbox.stop();
   }
   output.status('sandbox stopped, data deleted');
-  // main() reports a run that ended by a signal as interrupted (130); for the
-  // sandbox the signal is the normal way to finish.
-  throw new SilentExit(ExitCode.ok);
+  return { exitCode: ExitCode.ok };
 }

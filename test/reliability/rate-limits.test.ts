@@ -1,0 +1,40 @@
+/**
+ * Scenario 2: the emulator enforces Stripe's test-mode limits (25 reads/s and
+ * 25 writes/s, counted separately); `retry --all --rate 20` must stay under
+ * both, so not a single request is answered 429.
+ */
+import { describe, expect, it } from 'vitest';
+import { mixedCounts } from '../../src/sandbox/seed.js';
+import { useWorld } from '../helpers/world.js';
+import { baseRequests, checkInvariants, report } from './invariants.js';
+import { spawnCli } from './processes.js';
+import { scaled, timeoutFor } from './scale.js';
+
+const world = useWorld();
+const RECORDS = scaled(500, 200);
+const RATE = 20;
+const STRIPE_LIMIT = 25;
+
+describe('scenario 2: rate limits', () => {
+  it(`retry --all --rate ${RATE} over ${RECORDS} records gets zero 429s from a ${STRIPE_LIMIT}/s emulator`, async () => {
+    const seeded = await world.seed(mixedCounts(RECORDS));
+    await world.emulator.configure({ readsPerSecond: STRIPE_LIMIT, writesPerSecond: STRIPE_LIMIT });
+
+    const started = Date.now();
+    const run = await spawnCli(['retry', '--all', '--rate', String(RATE), '--json'], world.env());
+    const seconds = (Date.now() - started) / 1000;
+    expect(run.exitCode, run.stderr).toBe(1);
+    const summary = JSON.parse(run.stdout).summary;
+    expect(summary).toMatchObject({ targeted: RECORDS, failedTransient: 0 });
+
+    const stats = await world.emulator.stats();
+    expect(stats.rateLimited).toBe(0);
+    expect(stats.byStatus['429'] ?? 0).toBe(0);
+    // Without a single retry, the run sent exactly what the records need.
+    const figures = await checkInvariants(world, { seeded: seeded.records, budget: baseRequests(seeded.records) });
+    expect(figures.requests).toBe(baseRequests(seeded.records));
+    const readsPerSecond = figures.reads / seconds;
+    expect(readsPerSecond).toBeLessThanOrEqual(RATE);
+    report('2 rate limits', { ...figures, rateLimited: stats.rateLimited, seconds: Math.round(seconds), readsPerSecond: readsPerSecond.toFixed(1) });
+  }, timeoutFor(60_000, 3));
+});
