@@ -157,6 +157,18 @@ describe('retry', () => {
     expect(await postCount()).toBe(0);
   });
 
+  it('on a terminal: a progress bar on stderr, only records needing attention listed, and the summary', async () => {
+    await world.seed({ fixable: 3, conflict: 1 });
+    const run = await runCli(['retry', '--all'], { env: world.env(), tty: true });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('retrying [');
+    expect(run.stderr).toContain('4/4');
+    const lines = run.stdout.trim().split('\n');
+    expect(lines.filter((l) => l.includes('conflict ') && l.includes('pi_seed'))).toHaveLength(1);
+    expect(lines.some((l) => /patched\s+\w{24}/.test(l))).toBe(false);
+    expect(lines.at(-1)).toContain('targeted 4, patched 3');
+  });
+
   it('usage errors: ids and --all together, nothing at all, bad numbers', async () => {
     const env = world.env();
     expect((await runCli(['retry'], { env })).exitCode).toBe(2);
