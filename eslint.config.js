@@ -25,7 +25,7 @@ export default tseslint.config(
     files: ['src/commands/**/*.ts', 'src/webhook/**/*.ts', 'src/io/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['mongoose', 'mongodb', 'stripe'] }],
+      'no-restricted-imports': ['error', { paths: ['mongoose', 'mongodb', 'stripe'], patterns: ['mongoose/*', 'mongodb/*', 'stripe/*'] }],
     },
   },
   {

@@ -65,11 +65,15 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+(:[^\s/@]*)?@/gi, '$1[redacted]@'],
 ];
 
+/** The sandbox's fixed test key: public by design (printed by `sandbox`), never a real secret. */
+export const PUBLIC_SANDBOX_KEY = 'sk_test_billing_backfill_sandbox';
+const PUBLIC_PLACEHOLDER = '\u0000public-sandbox-key\u0000';
+
 /** Removes API keys, webhook secrets and URI credentials from any text. */
 export function redactSecrets(text: string): string {
-  let out = text;
+  let out = text.replaceAll(PUBLIC_SANDBOX_KEY, PUBLIC_PLACEHOLDER);
   for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
-  return out;
+  return out.replaceAll(PUBLIC_PLACEHOLDER, PUBLIC_SANDBOX_KEY);
 }
 
 function errorName(err: unknown): string {
@@ -137,6 +141,7 @@ export function describeError(err: unknown): Described {
       hint: 'check --stripe-api-base / STRIPE_API_BASE and the network',
     };
   }
-  if (errorName(err) === 'AbortError') return { exitCode: ExitCode.interrupted, message: 'interrupted' };
+  // AbortError: our own signal; ExitPromptError: Ctrl-C at an inquirer prompt.
+  if (errorName(err) === 'AbortError' || errorName(err) === 'ExitPromptError') return { exitCode: ExitCode.interrupted, message: 'interrupted' };
   return { exitCode: ExitCode.recordsFailed, message: `unexpected error: ${firstLine(errorMessage(err))}` };
 }

@@ -45,6 +45,11 @@ export class Output {
     this.io.out.write(`${redactSecrets(text)}\n`);
   }
 
+  /** Text exactly as given (redacted) on stdout, in every mode: for commands that format their own document. */
+  write(text: string): void {
+    this.io.out.write(redactSecrets(text));
+  }
+
   /** The single JSON document of a --json run. */
   emitJson(value: unknown): void {
     this.io.out.write(`${redactSecrets(JSON.stringify(value, null, this.io.stdoutIsTTY ? 2 : 0))}\n`);

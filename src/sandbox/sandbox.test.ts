@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { closeConnection, openConnection } from '../store/connection.js';
-import { isRunning, sandboxChildrenOf } from '../../test/e2e/sandbox-processes.js';
+import { isRunning, sandboxChildrenOf } from '../../test/helpers/sandbox-processes.js';
 import { EmulatorClient } from './emulator/client.js';
 import { SANDBOX_STRIPE_KEY, seededRecordId, seedSandbox, startSandbox } from './sandbox.js';
 import { mixedCounts } from './seed.js';

@@ -8,12 +8,13 @@ import type { DeadLetterRepository, NewDeadLetter } from '../core/ports.js';
 import { startStripeEmulator, type StripeEmulator } from './emulator/server.js';
 import { startMongoSandbox, type MongoSandbox } from './mongo-launcher.js';
 import { buildScenario, loadStripeObjects, type Scenario, type SeedCounts, type SeedRecord } from './seed.js';
+import { PUBLIC_SANDBOX_KEY } from '../errors.js';
 
 /**
  * Not a secret: the emulator accepts any test-mode key and holds only
  * made-up data, so a fixed one lets scripts and docs name it.
  */
-export const SANDBOX_STRIPE_KEY = 'sk_test_billing_backfill_sandbox';
+export const SANDBOX_STRIPE_KEY = PUBLIC_SANDBOX_KEY;
 
 /** The upstream service's database name, so the URI reads like a real one. */
 const DATABASE = 'billing';

@@ -111,7 +111,7 @@ export function buildScenario(counts: SeedCounts, opts: ScenarioOptions): Scenar
 }
 
 /** The incident the demo walks through. */
-export const DEMO_INCIDENT: SeedCounts = { fixable: 14, 'fixable-needs-session': 4, 'already-correct': 2, conflict: 2, missing: 2, refunded: 3 };
+export const DEMO_INCIDENT: SeedCounts = { fixable: 12, 'fixable-needs-session': 4, 'already-correct': 2, conflict: 2, missing: 2, refunded: 3 };
 
 /** Spreads `total` records over the kinds in the proportions of a typical incident. */
 export function mixedCounts(total: number): SeedCounts {

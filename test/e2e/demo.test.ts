@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { isRunning, watchSandboxChildren } from './sandbox-processes.js';
+import { isRunning, watchSandboxChildren } from '../helpers/sandbox-processes.js';
 
 describe('billing-backfill demo (binary)', () => {
   it('walks through every step, exits 0 and leaves nothing running', async () => {
@@ -48,7 +48,7 @@ describe('billing-backfill demo (binary)', () => {
     expect(stdout).toMatch(/POST \/webhook → 200 \{"received":true,"outcome":"patched"\}/);
     expect(stdout).toMatch(/metadata after: .*stripeSessionId=cs_test_new0000000/);
     expect(stderr).toMatch(/"outcome":"patched"/);
-    expect(stdout + stderr).not.toMatch(/whsec_(?!…|\[redacted\])|sk_test_(?!\[redacted\])/);
+    expect(stdout + stderr).not.toMatch(/whsec_(?!…|\[redacted\])|sk_test_(?!\[redacted\]|billing_backfill_sandbox\b)/);
 
     const databases = [...watcher.seen.values()];
     expect(databases).toHaveLength(1);

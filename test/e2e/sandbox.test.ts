@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isRunning, watchSandboxChildren } from './sandbox-processes.js';
+import { isRunning, watchSandboxChildren } from '../helpers/sandbox-processes.js';
 
 const BIN = 'bin/billing-backfill.js';
 let running: ResultPromise | null = null;

@@ -54,7 +54,7 @@ describe('scenario 3: two retry --all runs at once', () => {
     const second = await spawnCli(args, world.env({ BILLING_BACKFILL_ACTOR: 'cron@host-b' }));
     const secondSeconds = (Date.now() - started) / 1000;
     expect(second.exitCode).toBe(0);
-    expect(second.stderr).toMatch(/another retry --all is running: held by cron@host-a pid:\d+ \w+ since \S+Z/);
+    expect(second.stderr).toMatch(/another retry --all is running: held by cron@host-a pid:\d+@\S+ [0-9a-f]+ since \S+Z/);
     expect(second.stdout).toBe('');
     expect(first.exitCode, 'the first run was still going').toBeNull();
     expect(await world.records().countDocuments({ resolvedBy: 'cron@host-b' })).toBe(0);

@@ -4,12 +4,17 @@
  * Each check fails the test with the offending ids; the figures come back so
  * a scenario can print one line of them.
  */
+import type { mongo } from 'mongoose';
 import { expect } from 'vitest';
+import type { EmulatorClient } from '../../src/sandbox/emulator/client.js';
 import type { RequestLogEntry } from '../../src/sandbox/emulator/contract.js';
 import type { SeedKind, SeedRecord } from '../../src/sandbox/seed.js';
-import type { useWorld } from '../helpers/world.js';
 
-export type World = ReturnType<typeof useWorld>;
+/** Where the state lives: useWorld() fits, and so does a scenario with a database of its own. */
+export interface World {
+  records(): mongo.Collection;
+  readonly emulator: EmulatorClient;
+}
 type Doc = Record<string, unknown> & { history?: Array<Record<string, unknown>> };
 
 /** Kinds a retry can resolve; the others must stay unresolved with a lastError. */

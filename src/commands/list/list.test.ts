@@ -32,7 +32,8 @@ describe('list', () => {
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(5);
     for (const line of lines) expect(line.split('\t')).toHaveLength(7);
-    expect(run.stdout).not.toMatch(/\u001b\[|│|┌/);
+    expect(run.stdout).not.toContain(String.fromCharCode(27));
+    expect(run.stdout).not.toMatch(/[│┌]/);
     const failedAt = lines.map((l) => l.split('\t')[3]!);
     expect([...failedAt].sort().reverse()).toEqual(failedAt);
     expect(lines[0]!.split('\t')[5]).toBe('replayed');

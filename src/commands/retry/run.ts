@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { bulkRetry, countOutcome, emptySummary, type RecordResult, type RetrySummary } from '../../core/bulk-retry.js';
 import type { DeadLetterRepository, LockStore, RecordQuery } from '../../core/ports.js';
 import { createRateLimiter } from '../../core/rate-limiter.js';
@@ -11,9 +10,8 @@ import { jsonStream, type Output } from '../../io/output.js';
 import { canPrompt } from '../../io/streams.js';
 import { toRecordQuery } from '../shared/filters.js';
 import type { RetryFlags } from './command.js';
+import { acquireRunLock, LOCK_NAME, lockOwner, lockTtlMs } from './lock.js';
 
-export const LOCK_NAME = 'retry-all';
-const DEFAULT_LOCK_TTL_MS = 5 * 60_000;
 const DEFAULT_RATE = { test: 20, live: 80 } as const;
 
 export interface RetryRunResult {
@@ -58,20 +56,12 @@ function validateIds(ids: string[]): string[] {
   return [...new Set(ids.map((id) => id.toLowerCase()))];
 }
 
-/** How long the lock of a run that died blocks the next one (renewed while the run lives). */
-function lockTtlMs(env: NodeJS.ProcessEnv): number {
-  const raw = env.BILLING_BACKFILL_LOCK_TTL_MS?.trim();
-  if (!raw) return DEFAULT_LOCK_TTL_MS;
-  const ms = Number(raw);
-  if (!/^\d+$/.test(raw) || ms < 1000 || ms > 86_400_000) {
-    throw new UsageError('BILLING_BACKFILL_LOCK_TTL_MS must be a whole number of milliseconds from 1000 to 86400000');
-  }
-  return ms;
-}
-
 async function takeLock(locks: LockStore, owner: string, ttlMs: number, factory: Factory, output: Output): Promise<'acquired' | 'held'> {
-  const result = await locks.acquire(LOCK_NAME, owner, ttlMs, factory.clock.now());
-  if (result.acquired) return 'acquired';
+  const result = await acquireRunLock(locks, owner, ttlMs, factory.clock.now());
+  if (result.acquired) {
+    if (result.tookOverFrom) output.status(`took over the lock of ${result.tookOverFrom}: that process is gone`);
+    return 'acquired';
+  }
   const h = result.holder;
   output.status(
     `another retry --all is running: held by ${h.owner} since ${h.acquiredAt.toISOString()} (expires ${h.expiresAt.toISOString()}); nothing to do. Use --no-lock to run anyway.`,
@@ -134,7 +124,7 @@ export async function retryRun(factory: Factory, ids: string[], flags: RetryFlag
     }
   }
 
-  const owner = `${config.actor} pid:${process.pid} ${randomBytes(4).toString('hex')}`;
+  const owner = lockOwner(config.actor);
   const useLock = flags.all && flags.lock && !flags.dryRun;
   if (useLock && (await takeLock(db.locks, owner, lockTtl, factory, output)) === 'held') {
     if (output.json) output.emitJson({ summary: null, results: [], dryRun: false, locked: true });

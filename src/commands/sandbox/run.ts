@@ -35,9 +35,7 @@ export async function sandboxRun(factory: Factory, flags: SandboxFlags): Promise
       progress.done();
       output.status(`seeded ${flags.seed} dead letters with their Stripe objects: ${describeSeedCounts(counts)}`);
     }
-    // Straight to stdout: Output would redact the fixed sandbox key (public,
-    // see SANDBOX_STRIPE_KEY), and the lines are useless without it.
-    factory.io.out.write(environmentText(sandbox.env, output.json));
+    output.write(environmentText(sandbox.env, output.json));
     output.status(`MongoDB (FerretDB, pid ${sandbox.mongo.pid}) at ${sandbox.env.MONGODB_URI}; Stripe emulator at ${sandbox.env.STRIPE_API_BASE}`);
     output.status('press Ctrl-C to stop (the data is deleted)');
     await untilAborted(factory.signal);

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/helpers/cli.js';
-import { isRunning, sandboxChildrenOf } from '../../../test/e2e/sandbox-processes.js';
+import { isRunning, sandboxChildrenOf } from '../../../test/helpers/sandbox-processes.js';
 import { main } from '../../main.js';
 import { SANDBOX_STRIPE_KEY } from '../../sandbox/sandbox.js';
 import { environmentText } from './environment.js';
