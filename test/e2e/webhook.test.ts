@@ -2,11 +2,10 @@
  * The built binary as an operator runs it next to `stripe listen`
  * (run `npm run build` first).
  */
-import { randomBytes } from 'node:crypto';
 import { execa, type ResultPromise } from 'execa';
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import { useWorld } from '../helpers/world.js';
+import { paidCheckoutEvent, useWorld } from '../helpers/world.js';
 
 const SECRET = 'whsec_e2e_test_secret';
 const BIN = 'bin/billing-backfill.js';
@@ -33,14 +32,6 @@ function start(): { process: ResultPromise; port: Promise<string> } {
   return { process: proc, port };
 }
 
-async function paidEvent(): Promise<{ payload: string; paymentIntentId: string; sessionId: string }> {
-  const seeded = await world.seed({ fixable: 1 }, { prefix: randomBytes(4).toString('hex') });
-  await world.records().deleteMany({});
-  const session = seeded.stripe.checkout_sessions[0] as { id: string; payment_intent: string; metadata: Record<string, string> };
-  const object = { id: session.id, object: 'checkout.session', payment_status: 'paid', payment_intent: session.payment_intent, metadata: session.metadata };
-  const payload = JSON.stringify({ id: `evt_${randomBytes(6).toString('hex')}`, object: 'event', type: 'checkout.session.completed', data: { object } });
-  return { payload, paymentIntentId: session.payment_intent, sessionId: session.id };
-}
 
 function post(port: string, payload: string): Promise<Response> {
   return fetch(`http://127.0.0.1:${port}/webhook`, {
@@ -55,11 +46,11 @@ describe('billing-backfill webhook (binary)', () => {
     const server = start();
     const port = await server.port;
 
-    const first = await paidEvent();
+    const first = await paidCheckoutEvent(world);
     expect((await post(port, first.payload)).status).toBe(200);
     expect((await world.emulator.paymentIntent(first.paymentIntentId))?.metadata.stripeSessionId).toBe(first.sessionId);
 
-    const slow = await paidEvent();
+    const slow = await paidCheckoutEvent(world);
     await world.emulator.addFaults([{ method: 'GET', path: '/v1/payment_intents', delayMs: 1500 }]);
     const inFlight = post(port, slow.payload);
     await new Promise((resolve) => setTimeout(resolve, 400));

@@ -2,6 +2,7 @@
  * A test file's world: its own database on the shared test server, its own
  * Stripe emulator, and a way to seed both consistently.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { EmulatorClient } from '../../src/sandbox/emulator/client.js';
 import { startStripeEmulator, type StripeEmulator } from '../../src/sandbox/emulator/server.js';
@@ -62,4 +63,16 @@ export function useWorld() {
       return { ...scenario, ids };
     },
   };
+}
+
+export type World = ReturnType<typeof useWorld>;
+
+/** A fresh, eligible checkout.session.completed event for a newly seeded fixable PaymentIntent (no dead letter). */
+export async function paidCheckoutEvent(world: World): Promise<{ payload: string; paymentIntentId: string; sessionId: string }> {
+  const seeded = await world.seed({ fixable: 1 }, { prefix: randomBytes(4).toString('hex') });
+  await world.records().deleteMany({});
+  const session = seeded.stripe.checkout_sessions[0] as { id: string; payment_intent: string; metadata: Record<string, string> };
+  const object = { id: session.id, object: 'checkout.session', payment_status: 'paid', payment_intent: session.payment_intent, metadata: session.metadata };
+  const payload = JSON.stringify({ id: `evt_${randomBytes(6).toString('hex')}`, object: 'event', type: 'checkout.session.completed', data: { object } });
+  return { payload, paymentIntentId: session.payment_intent, sessionId: session.id };
 }

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { PassThrough, Writable } from 'node:stream';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/helpers/cli.js';
-import { useWorld } from '../../../test/helpers/world.js';
+import { paidCheckoutEvent, useWorld } from '../../../test/helpers/world.js';
 import { main } from '../../main.js';
 
 const SECRET = 'whsec_cli_test_secret';
@@ -75,14 +74,6 @@ function serve(args: string[], opts: { tty: boolean; env: NodeJS.ProcessEnv }) {
   return { exit, waitFor, stop: () => controller.abort(), stderr: () => stderr, stdout: () => stdout };
 }
 
-async function paidEvent(): Promise<{ payload: string; paymentIntentId: string; sessionId: string }> {
-  const seeded = await world.seed({ fixable: 1 }, { prefix: randomBytes(4).toString('hex') });
-  await world.records().deleteMany({});
-  const session = seeded.stripe.checkout_sessions[0] as { id: string; payment_intent: string; metadata: Record<string, string> };
-  const object = { id: session.id, object: 'checkout.session', payment_status: 'paid', payment_intent: session.payment_intent, metadata: session.metadata };
-  const payload = JSON.stringify({ id: `evt_${randomBytes(6).toString('hex')}`, object: 'event', type: 'checkout.session.completed', data: { object } });
-  return { payload, paymentIntentId: session.payment_intent, sessionId: session.id };
-}
 
 async function post(port: string, payload: string): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${port}/webhook`, {
@@ -97,7 +88,7 @@ describe('webhook: serving', () => {
   it('logs JSON lines on a piped stderr, never the secret, and stops cleanly on a signal', async () => {
     const server = serve(['--port', '0'], { tty: false, env: world.env({ STRIPE_WEBHOOK_SECRET: SECRET }) });
     const [, port = ''] = await server.waitFor(/stripe listen --forward-to localhost:(\d+)\/webhook/);
-    const event = await paidEvent();
+    const event = await paidCheckoutEvent(world);
 
     expect(await post(port, event.payload)).toBe(200);
     await server.waitFor(/"outcome":"patched"/);
@@ -123,7 +114,7 @@ describe('webhook: serving', () => {
   it('prints short human lines on a terminal, and one JSON summary on stdout with --json', async () => {
     const human = serve(['--port', '0'], { tty: true, env: world.env({ STRIPE_WEBHOOK_SECRET: SECRET }) });
     const [, port = ''] = await human.waitFor(/forward events with: stripe listen --forward-to localhost:(\d+)\/webhook/);
-    expect(await post(port, (await paidEvent()).payload)).toBe(200);
+    expect(await post(port, (await paidCheckoutEvent(world)).payload)).toBe(200);
     await human.waitFor(/^200 {2}patched/m);
     human.stop();
     expect(await human.exit).toBe(0);
