@@ -126,6 +126,13 @@ export function describeError(err: unknown): Described {
       hint: 'check --mongo-uri / MONGODB_URI and that the server is up (billing-backfill doctor)',
     };
   }
+  if (/^Mongo/.test(errorName(err))) {
+    return {
+      exitCode: ExitCode.dependency,
+      message: `MongoDB failed: ${firstLine(errorMessage(err))}`,
+      hint: 'nothing was half-written; re-run once the database is healthy (billing-backfill doctor)',
+    };
+  }
   const type = stripeType(err);
   if (type === 'StripeAuthenticationError' || type === 'StripePermissionError') {
     return {

@@ -35,8 +35,10 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
 }
 
 export async function listingFigure(ctx: BenchContext): Promise<FigureResult> {
-  const total = ctx.quick ? 100_000 : 1_000_000;
-  const rounds = 3;
+  // On FerretDB a page costs two full scans (~0.1–0.2 ms per document): 1,000,000 records take minutes per query.
+  const total = ctx.quick ? 20_000 : 1_000_000;
+  // On FerretDB every round scans the whole collection twice: at 1,000,000 records that is minutes.
+  const rounds = ctx.quick ? 3 : 2;
   const collection = await freshCollection(ctx.server, COLLECTION);
   const connection = await openConnection(ctx.server.uri);
   try {
@@ -70,7 +72,7 @@ export async function listingFigure(ctx: BenchContext): Promise<FigureResult> {
     return {
       rows: [
         { figure: f, measure: `insert ${n} records, driver insertMany (setup)`, value: `${seconds(insertMs)} (${fixed(total / (insertMs / 1000), 0)} docs/s)` },
-        { figure: f, measure: `list --unresolved --limit ${PAGE} --json (spawned, ${listed.total} match)`, value: `${fixed(cli.wallMs, 0)} ms` },
+        { figure: f, measure: `list --unresolved --limit ${PAGE} --json (spawned, first query after the load, ${listed.total} match)`, value: `${fixed(cli.wallMs, 0)} ms` },
         { figure: f, measure: '  repository.findPage, in process (median)', value: `${fixed(median(repoTimes), 0)} ms` },
         { figure: f, measure: '  raw driver find + countDocuments (median)', value: `${fixed(median(rawTimes), 0)} ms` },
         { figure: f, measure: '  repository / raw', value: fixed(ratio, 2), target: '≤ 1.15', pass: ratio <= 1.15 },

@@ -5,10 +5,12 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { cpus } from 'node:os';
 import { startStripeEmulator } from '../../src/sandbox/emulator/server.js';
 import type { Scenario } from '../../src/sandbox/seed.js';
 import { signTestPayload } from '../../src/stripe/test-signing.js';
 import { finish, spawnCli } from '../lib/cli.js';
+import { cpuMs, ownCpuMs } from '../lib/cpu.js';
 import { cliEnv, type BenchContext } from '../lib/context.js';
 import type { FigureResult } from '../lib/report.js';
 import { freshCollection } from '../lib/server.js';
@@ -108,7 +110,15 @@ export async function webhookFigure(ctx: BenchContext): Promise<FigureResult> {
     ctx.log(`webhook: 1 sender for ${durationMs / 1000} s`);
     const one = await load(url, scenario.stripe.checkout_sessions, next, 1, durationMs);
     ctx.log(`webhook: ${SENDERS} senders for ${durationMs / 1000} s`);
+    const cpuBefore = { cli: await cpuMs(child.pid), db: await cpuMs(ctx.server.pid), bench: ownCpuMs() };
     const many = await load(url, scenario.stripe.checkout_sessions, next, SENDERS, durationMs);
+    const cpuAfter = { cli: await cpuMs(child.pid), db: await cpuMs(ctx.server.pid), bench: ownCpuMs() };
+    const perEvent = (key: 'cli' | 'db' | 'bench') => {
+      const [a, b] = [cpuBefore[key], cpuAfter[key]];
+      return a === null || b === null ? null : (b - a) / many.events;
+    };
+    const cpu = { cli: perEvent('cli'), db: perEvent('db'), bench: perEvent('bench') };
+    const cpuTotal = (cpu.cli ?? 0) + (cpu.db ?? 0) + (cpu.bench ?? 0);
     child.kill('SIGTERM');
     await exited;
     child = null;
@@ -124,6 +134,16 @@ export async function webhookFigure(ctx: BenchContext): Promise<FigureResult> {
         { figure: f, measure: `  ${SENDERS} senders / 1 sender`, value: `${fixed(scale)}×`, target: '≥ 20×', pass: scale >= 20 },
         { figure: f, measure: `  latency p50 / p99 at ${SENDERS} senders`, value: `${fixed(p50, 0)} ms / ${fixed(p99, 0)} ms` },
         { figure: f, measure: '  p99 / p50', value: fixed(p99 / p50, 2), target: '≤ 3', pass: p99 / p50 <= 3 },
+        {
+          figure: f,
+          measure: `  CPU per event at ${SENDERS} senders: CLI / database / bench`,
+          value: [cpu.cli, cpu.db, cpu.bench].map((v) => (v === null ? 'n/a' : `${fixed(v, 1)} ms`)).join(' / '),
+        },
+        {
+          figure: f,
+          measure: `  CPU-bound ceiling on ${cpus().length} cores (all three on this machine)`,
+          value: `${fixed((cpus().length * 1000) / cpuTotal, 0)} events/s`,
+        },
       ],
       notes: [
         `Webhook: \`billing-backfill webhook\` spawned; senders in the bench process POST signed checkout.session.completed events (unique event ids, each for its own seeded PaymentIntent carrying the purchase keys) back to back for ${durationMs / 1000} s over keep-alive connections; every answer must be 200 "patched". Each delivery costs the server two Stripe calls at ${LATENCY_MS} ms emulator latency (read, patch) and the event claim and completion in MongoDB.`,

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { cpuMs } from './cpu.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = 'bin/billing-backfill.js';
@@ -17,6 +18,8 @@ export interface CliRun {
   wallMs: number;
   /** VmHWM of the process (its peak RSS), 0 where /proc is not available. */
   peakRssBytes: number;
+  /** CPU time it used (user + system, last sample before exit), null where /proc is not available. */
+  cpuMs: number | null;
 }
 
 /** Only what the CLI needs: an operator's own STRIPE_*, MONGODB_URI or NO_COLOR must not leak in. */
@@ -50,11 +53,14 @@ export function finish(child: ChildProcess, startedAt = performance.now()): Prom
     let stdout = '';
     let stderr = '';
     let peak = 0;
+    let cpu: number | null = null;
     child.stdout?.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    // VmHWM only grows, so the last sample before exit is (within one poll) the peak.
+    // VmHWM and CPU time only grow, so the last sample before exit is (within one poll) the total.
     const poll = setInterval(() => {
-      if (child.pid !== undefined) void readPeakRss(child.pid).then((bytes) => (peak = Math.max(peak, bytes)));
+      if (child.pid === undefined) return;
+      void readPeakRss(child.pid).then((bytes) => (peak = Math.max(peak, bytes)));
+      void cpuMs(child.pid).then((ms) => (cpu = ms === null ? cpu : Math.max(cpu ?? 0, ms)));
     }, RSS_POLL_MS);
     child.once('error', (err) => {
       clearInterval(poll);
@@ -62,7 +68,7 @@ export function finish(child: ChildProcess, startedAt = performance.now()): Prom
     });
     child.once('close', (code) => {
       clearInterval(poll);
-      resolve({ exitCode: code, stdout, stderr, wallMs: performance.now() - startedAt, peakRssBytes: peak });
+      resolve({ exitCode: code, stdout, stderr, wallMs: performance.now() - startedAt, peakRssBytes: peak, cpuMs: cpu });
     });
   });
 }

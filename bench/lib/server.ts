@@ -13,6 +13,8 @@ export interface BenchServer {
   info: ServerInfo;
   /** Who started it, in words, for the results. */
   origin: string;
+  /** The embedded server's process, for CPU accounting; null for MONGODB_URI. */
+  pid: number | null;
   client: MongoClient;
   /** The URI's database (the one the CLI uses too). */
   db: Db;
@@ -37,6 +39,7 @@ export async function startBenchServer(): Promise<BenchServer> {
       uri,
       info,
       origin: external ? 'MONGODB_URI' : 'embedded sandbox (startMongoSandbox)',
+      pid: sandbox?.pid ?? null,
       client,
       db,
       async stop() {

@@ -73,6 +73,8 @@ export interface RecordQuery {
   errorContains?: string;
   /** Only records whose attempts < this. */
   attemptsBelow?: number;
+  /** since/until bound only records with a usable failedAt; the others (other writers') match too. */
+  includeUndated?: boolean;
 }
 
 export interface Page {

@@ -3,6 +3,7 @@
  * SDK's errors (type, rawType, code, statusCode, headers) so the core never
  * imports the SDK.
  */
+import { redactSecrets } from '../errors.js';
 import type { ErrorDetails } from './record.js';
 
 interface StripeErrorShape {
@@ -80,11 +81,15 @@ export function retryAfterMs(err: unknown, now: Date = new Date()): number | nul
   return Number.isNaN(date) ? null : Math.max(0, date - now.getTime());
 }
 
-/** What we keep of a failure: enough to act on, never a secret (callers redact messages). */
+/**
+ * What we keep of a failure: enough to act on, never a secret. It is stored on
+ * records and dead letters, which other tools read too, so a message quoting a
+ * key back is redacted here rather than only when printed.
+ */
 export function errorDetails(err: unknown): ErrorDetails {
   const e = shape(err);
   const requestId = str(e.requestId) ?? header(err, 'request-id');
-  let message = str(e.message) ?? (err instanceof Error ? err.message : String(err));
+  let message = redactSecrets(str(e.message) ?? (err instanceof Error ? err.message : String(err)));
   // stripe-node prefixes "[req_…] "; the request id is kept in its own field.
   if (requestId && message.startsWith(`[${requestId}] `)) message = message.slice(requestId.length + 3);
   return {

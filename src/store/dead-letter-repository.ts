@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import mongoose, { type Connection, type mongo } from 'mongoose';
 import type {
   AttemptInput,
@@ -11,16 +12,22 @@ import type {
   Stats,
 } from '../core/ports.js';
 import { HISTORY_LIMIT, fromDocument, isRecordId, parseRef, type DeadLetter } from '../core/record.js';
+import { sleep } from '../core/retry.js';
 import { UsageError } from '../errors.js';
 import { rawCollection } from './connection.js';
 import { buildFilter, type Filter } from './filter.js';
 import { decodeCursor, encodeCursor, follows, keyOf, orderedQueries, type RecordKey } from './keyset.js';
+import { MongoLockStore } from './lock-store.js';
 import { DEAD_LETTER_COLLECTION, deadLetterModel } from './model.js';
 import { isCursorNotFound } from './mongo-errors.js';
 import { cachedServerInfo } from './server-info.js';
 import { computeStats } from './stats.js';
 
 const STREAM_BATCH_SIZE = 500;
+// A guarded update on FerretDB takes a claim for the few milliseconds it runs (see inTurn).
+const CLAIM_TTL_MS = 30_000;
+const CLAIM_WAIT_MS = 20;
+const CLAIM_ROUNDS = 100;
 
 function historyEntry(input: HistoryInput): mongo.Document {
   return {
@@ -178,21 +185,50 @@ export class MongoDeadLetterRepository implements DeadLetterRepository {
    * FerretDB v1 only looks a document up by index when the filter is `_id`
    * alone (any other filter scans the collection in Go, ~0.1 ms per document,
    * per update) and ignores `$slice`: there the guard is checked on a read by
-   * `_id` and history is trimmed with `$pop`. FerretDB's own updates are not
-   * atomic either, so this loses no guarantee it had.
+   * `_id` and history is trimmed with `$pop`, the read and the write taking
+   * turns with any other guarded update of the record (see inTurn).
    */
   private async updateById(id: string, guard: Record<string, null> | null, update: mongo.UpdateFilter<mongo.Document>): Promise<boolean> {
     const filter = idFilter(id);
     if ((await cachedServerInfo(this.connection)).kind !== 'ferretdb') {
       return (await this.collection.updateOne({ ...filter, ...guard }, update)).matchedCount === 1;
     }
-    const guarded = Object.keys(guard ?? {});
+    if (!guard) return this.readThenUpdate(filter, [], update);
+    return this.inTurn(id, () => this.readThenUpdate(filter, Object.keys(guard), update));
+  }
+
+  private async readThenUpdate(filter: Filter, guarded: string[], update: mongo.UpdateFilter<mongo.Document>): Promise<boolean> {
     const doc = await this.collection.findOne(filter, { projection: Object.fromEntries(['history', ...guarded].map((f) => [f, 1])) });
     if (!doc || guarded.some((field) => doc[field] != null)) return false;
     await this.collection.updateOne(filter, update);
     const historyLength = Array.isArray(doc.history) ? doc.history.length + 1 : 1;
     if (historyLength > HISTORY_LIMIT) await this.collection.updateOne(filter, { $pop: { history: -1 } });
     return true;
+  }
+
+  /**
+   * FerretDB runs every update as a read then a write, so two runs resolving
+   * one record at the same moment would both pass the guard and both stamp
+   * it. Its inserts on a unique _id are atomic: a short-lived claim in the
+   * lock collection makes them take turns, and the second then sees the
+   * first one's resolution.
+   */
+  private async inTurn<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const locks = new MongoLockStore(this.connection);
+    const name = `record:${id}`;
+    const owner = randomBytes(6).toString('hex');
+    let claimed = false;
+    // A claim still held after CLAIM_ROUNDS waits belongs to a run that died holding it (it
+    // expires by itself): go on with the guard alone.
+    for (let round = 0; round < CLAIM_ROUNDS && !claimed; round++) {
+      if (round > 0) await sleep(CLAIM_WAIT_MS);
+      claimed = (await locks.acquire(name, owner, CLAIM_TTL_MS, new Date())).acquired;
+    }
+    try {
+      return await fn();
+    } finally {
+      if (claimed) await locks.release(name, owner).catch(() => undefined);
+    }
   }
 
   stats(now: Date, opts: { days?: number; topErrors?: number } = {}): Promise<Stats> {

@@ -13,8 +13,9 @@ export function buildFilter(query: RecordQuery): Filter {
   // `resolvedAt: null` also matches a missing field, as upstream's own queries do.
   if (query.state === 'unresolved') and.push({ resolvedAt: null });
   if (query.state === 'resolved') and.push({ resolvedAt: { $ne: null } });
-  if (query.since) and.push({ failedAt: { $gte: query.since } });
-  if (query.until) and.push({ failedAt: { $lte: query.until } });
+  const dated = (bound: Filter): Filter => (query.includeUndated ? { $or: [{ failedAt: bound }, { failedAt: { $not: { $type: 'date' } } }] } : { failedAt: bound });
+  if (query.since) and.push(dated({ $gte: query.since }));
+  if (query.until) and.push(dated({ $lte: query.until }));
   if (query.paymentIntentId !== undefined) and.push({ paymentIntentId: query.paymentIntentId });
   if (query.stripeSessionId !== undefined) and.push({ stripeSessionId: query.stripeSessionId });
   if (query.errorContains) {

@@ -2,6 +2,7 @@ import type { Connection, mongo } from 'mongoose';
 import type { ClaimResult, WebhookEventOutcome, WebhookEventStore } from '../core/ports.js';
 import { rawCollection } from './connection.js';
 import { isDuplicateKey } from './mongo-errors.js';
+import { cachedServerInfo } from './server-info.js';
 
 export const WEBHOOK_EVENT_COLLECTION = 'billing_backfill_webhook_events';
 
@@ -62,10 +63,35 @@ export class MongoWebhookEventStore implements WebhookEventStore {
   }
 
   async complete(eventId: string, owner: string, outcome: WebhookEventOutcome, now: Date): Promise<void> {
-    await this.collection.updateOne({ _id: eventId, owner }, { $set: { state: 'done', outcome, completedAt: now } });
+    const update = { $set: { state: 'done' as const, outcome, completedAt: now } };
+    if (await this.onFerretDb()) {
+      if (await this.ownedBy(eventId, owner)) await this.collection.updateOne({ _id: eventId }, update);
+      return;
+    }
+    await this.collection.updateOne({ _id: eventId, owner }, update);
   }
 
   async release(eventId: string, owner: string): Promise<void> {
+    if (await this.onFerretDb()) {
+      if (await this.ownedBy(eventId, owner, 'processing')) await this.collection.deleteOne({ _id: eventId });
+      return;
+    }
     await this.collection.deleteOne({ _id: eventId, owner, state: 'processing' });
+  }
+
+  /**
+   * FerretDB v1 finds a document by index only when the filter is `_id` alone:
+   * `{ _id, owner }` scans the whole collection, which grows by one document per
+   * event (at 50 concurrent deliveries that scan was most of the server's CPU).
+   * There the owner is checked on a read by `_id`; FerretDB's own conditional
+   * writes are a read then a write too, so no guarantee is lost.
+   */
+  private async onFerretDb(): Promise<boolean> {
+    return (await cachedServerInfo(this.connection)).kind === 'ferretdb';
+  }
+
+  private async ownedBy(eventId: string, owner: string, state?: WebhookEventDocument['state']): Promise<boolean> {
+    const doc = await this.collection.findOne({ _id: eventId }, { projection: { owner: 1, state: 1 } });
+    return doc?.owner === owner && (state === undefined || doc.state === state);
   }
 }

@@ -59,7 +59,7 @@ describe('scenario 1: Stripe faults during retry --all', () => {
       budget += PER_RECORD_RUN_CEILING * targets.length;
       base += baseRequests(targets);
       runs++;
-      const run = await runCli(['retry', '--all', '--json', '--rate', '1000'], { env: world.env() });
+      const run = await runCli(['retry', '--all', '--json', '--rate', '1000', '--concurrency', '8'], { env: world.env() });
       expect(run.exitCode, run.stderr).toBe(1);
       summaries.push(JSON.parse(run.stdout).summary);
     }
@@ -78,7 +78,7 @@ describe('scenario 1: Stripe faults during retry --all', () => {
     const logBefore = (await world.emulator.requests()).length;
     budget += baseRequests(open);
     base += baseRequests(open);
-    const again = await runCli(['retry', '--all', '--json', '--rate', '1000'], { env: world.env() });
+    const again = await runCli(['retry', '--all', '--json', '--rate', '1000', '--concurrency', '8'], { env: world.env() });
     const summary = JSON.parse(again.stdout).summary;
     expect(summary).toMatchObject({ targeted: open.length, patched: 0, alreadyCorrect: 0, failedTransient: 0 });
     const stableRequests = (await world.emulator.requests()).slice(logBefore);

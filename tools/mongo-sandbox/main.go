@@ -44,7 +44,9 @@ func main() {
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *addr},
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + strings.TrimSuffix(abs, "/") + "/",
+		// FerretDB sets a 10 s busy timeout; concurrent writers on a loaded
+		// 2-core machine can wait longer than that for SQLite's single writer.
+		SQLiteURL: "file:" + strings.TrimSuffix(abs, "/") + "/?_pragma=busy_timeout(60000)",
 	})
 	if err != nil {
 		log.Fatalf("mongo-sandbox: %v", err)

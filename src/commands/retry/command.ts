@@ -8,7 +8,8 @@ export interface RetryFlags extends FilterFlags {
   dryRun?: boolean;
   limit?: number;
   maxAttempts?: number;
-  concurrency: number;
+  /** Unset: scaled to the rate (see defaultConcurrency). */
+  concurrency?: number;
   rate?: number;
   lock: boolean;
   yes?: boolean;
@@ -22,7 +23,7 @@ export function declareRetry(ctx: ProgramContext): Command {
     .option('--dry-run', 'compute and print every plan; write nothing to Stripe or MongoDB')
     .option('--limit <n>', 'retry at most n records in this run', intInRange(1, 10_000_000))
     .option('--max-attempts <n>', 'skip records that already failed n times', intInRange(1, 1_000_000))
-    .option('--concurrency <n>', 'records in flight at once (1–64)', intInRange(1, 64), 8)
+    .option('--concurrency <n>', 'records in flight at once, 1–64 (default: enough to keep --rate busy, 8 with a test key, 32 live)', intInRange(1, 64))
     .option('--rate <r>', 'Stripe requests per second for reads, and for writes (default 20 test key, 80 live key)', numberInRange(0.1, 1000))
     .option('--no-lock', 'do not take the advisory lock that keeps two --all runs from doing the same work')
     .option('-y, --yes', 'do not ask for confirmation (live key on a terminal)')

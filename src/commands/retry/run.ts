@@ -13,6 +13,14 @@ import type { RetryFlags } from './command.js';
 import { acquireRunLock, LOCK_NAME, lockOwner, lockTtlMs } from './lock.js';
 
 const DEFAULT_RATE = { test: 20, live: 80 } as const;
+// A record takes about two Stripe round trips plus two database writes: ~0.4 s
+// against Stripe. Fewer workers than rate × that time leave the rate unused
+// (8 workers cap a run near 20 records/s whatever --rate says); more only queue.
+const SECONDS_PER_RECORD = 0.4;
+
+export function defaultConcurrency(rate: number): number {
+  return Math.min(64, Math.max(8, Math.ceil(rate * SECONDS_PER_RECORD)));
+}
 
 export interface RetryRunResult {
   exitCode: number;
@@ -104,7 +112,9 @@ export async function retryRun(factory: Factory, ids: string[], flags: RetryFlag
   const startedAt = factory.clock.now();
   // Fix the target set at the start: records dead-lettered during this run wait for the next one.
   let query: RecordQuery = { ...toRecordQuery(flags, startedAt, 'unresolved') };
-  query = { ...query, until: query.until && query.until < startedAt ? query.until : startedAt };
+  // Records without a usable failedAt (other writers') cannot be dated: without time filters they
+  // are targeted too, as `list` shows them, rather than silently never retried.
+  query = { ...query, until: query.until && query.until < startedAt ? query.until : startedAt, includeUndated: !flags.since && !flags.until };
 
   const db = await factory.database();
   const rate = flags.rate ?? DEFAULT_RATE[config.stripe.mode];
@@ -155,12 +165,13 @@ export async function retryRun(factory: Factory, ids: string[], flags: RetryFlag
       clock: factory.clock,
       actor: config.actor,
       dryRun: Boolean(flags.dryRun),
-      concurrency: flags.concurrency,
+      concurrency: flags.concurrency ?? defaultConcurrency(rate),
       signal: factory.signal,
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
       ...(flags.maxAttempts !== undefined ? { maxAttempts: flags.maxAttempts } : {}),
       onResult: (r) => {
-        seen.add(r.record.id);
+        // Only named ids are checked for "not found": a --all run must not grow with the backlog.
+        if (!flags.all) seen.add(r.record.id);
         countOutcome(sofar, r.outcome);
         const fine = flags.dryRun ? ['would-patch', 'already-correct'].includes(r.outcome) || r.resolved : r.resolved;
         if (!fine) unresolvedLeft++;
