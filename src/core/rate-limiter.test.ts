@@ -38,3 +38,34 @@ describe('createRateLimiter', () => {
     expect(() => createRateLimiter(Number.NaN)).toThrow(RangeError);
   });
 });
+
+describe('createRateLimiter under a stalled event loop', () => {
+  it('does not release a burst when its timer fires late', async () => {
+    let clock = 0;
+    const limiter = createRateLimiter(20, () => clock);
+    const starts: number[] = [];
+    vi.useFakeTimers();
+    try {
+      const all = Promise.all(Array.from({ length: 60 }, () => limiter.take().then(() => starts.push(clock))));
+      // Advance in coarse 300 ms jumps: every timer fires up to 300 ms late, as under a stall.
+      for (let i = 0; i < 400 && starts.length < 60; i++) {
+        clock += 300;
+        await vi.advanceTimersByTimeAsync(300);
+      }
+      await all;
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(starts).toHaveLength(60);
+    for (const s of starts) expect(starts.filter((x) => x >= s && x < s + 1000).length).toBeLessThanOrEqual(20);
+  });
+
+  it('an aborted waiter leaves the queue and rejects', async () => {
+    const limiter = createRateLimiter(1);
+    await limiter.take();
+    const controller = new AbortController();
+    const waiting = limiter.take(controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
