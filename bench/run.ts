@@ -12,7 +12,7 @@ import { throughputFigure } from './figures/throughput.js';
 import { webhookFigure } from './figures/webhook.js';
 import { ROOT } from './lib/cli.js';
 import type { BenchContext } from './lib/context.js';
-import { describeMachine } from './lib/machine.js';
+import { currentLoad, describeMachine } from './lib/machine.js';
 import { parseOptions, type FigureName } from './lib/options.js';
 import { renderTable, type FigureResult, type Row } from './lib/report.js';
 import { renderResults } from './lib/results.js';
@@ -31,6 +31,7 @@ async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   const startedAt = new Date();
   const log = (message: string) => console.error(`[bench ${seconds(Date.now() - startedAt.getTime())}] ${message}`);
+  const loadAtStart = currentLoad();
   const server = await startBenchServer();
   log(`database: ${describeServer(server)}`);
   const ctx: BenchContext = { server, quick: options.quick, log };
@@ -51,7 +52,7 @@ async function main(): Promise<number> {
   log(`done in ${seconds(elapsedMs)}`);
   if (options.writeResults) {
     const file = join(ROOT, 'bench', 'RESULTS.md');
-    await writeFile(file, renderResults({ startedAt, elapsedMs, quick: options.quick, machine: describeMachine(), server: describeServer(server), table, notes }));
+    await writeFile(file, renderResults({ startedAt, elapsedMs, quick: options.quick, machine: describeMachine(), load: [loadAtStart, currentLoad()], server: describeServer(server), table, notes }));
     log(`wrote ${file}`);
   }
   return rows.some((r) => r.pass === false) ? 1 : 0;

@@ -1,4 +1,4 @@
-import { cpus, totalmem, release, platform } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 
 export interface Machine {
   cores: number;
@@ -6,6 +6,11 @@ export interface Machine {
   memory: string;
   node: string;
   os: string;
+}
+
+/** The 1-minute load average: other work on the machine competes with every CPU-bound figure. */
+export function currentLoad(): string {
+  return (loadavg()[0] ?? 0).toFixed(1);
 }
 
 export function describeMachine(): Machine {

@@ -7,7 +7,10 @@ import { cliEnv, type BenchContext } from './context.js';
 export interface RetryMeasure {
   patched: number;
   wallMs: number;
+  /** End to end: spawn to exit, start-up and connection included. */
   recordsPerSecond: number;
+  /** While the run moves: from its first Stripe request to its last. */
+  steadyRecordsPerSecond: number;
   peakRssBytes: number;
   reads: number;
   writes: number;
@@ -25,6 +28,9 @@ export async function measureRetryAll(ctx: BenchContext, emulator: EmulatorClien
   const [dbBefore, benchBefore] = [await cpuMs(ctx.server.pid), ownCpuMs()];
   const run = await runCli(['retry', '--all', '--json', '--collection', collection, ...flags], cliEnv(ctx, emulator.baseUrl));
   const after = await emulator.stats();
+  // The log keeps the newest entries in arrival order: this run's are the last reads + writes.
+  const log = (await emulator.requests()).slice(-(after.reads + after.writes - before.reads - before.writes));
+  const windowMs = log.length > 1 ? Date.parse(log.at(-1)?.at ?? '') - Date.parse(log[0]?.at ?? '') : NaN;
   const [dbAfter, benchAfter] = [await cpuMs(ctx.server.pid), ownCpuMs()];
   expectExit(run, 0, `retry --all ${flags.join(' ')}`);
   const { summary } = JSON.parse(run.stdout) as { summary: { patched: number } };
@@ -33,6 +39,8 @@ export async function measureRetryAll(ctx: BenchContext, emulator: EmulatorClien
     patched: summary.patched,
     wallMs: run.wallMs,
     recordsPerSecond: summary.patched / (run.wallMs / 1000),
+    // n records span n - 1 intervals between the first request and the last.
+    steadyRecordsPerSecond: (summary.patched - 1) / (windowMs / 1000),
     peakRssBytes: run.peakRssBytes,
     reads: after.reads - before.reads,
     writes: after.writes - before.writes,

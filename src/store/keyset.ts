@@ -9,7 +9,7 @@
 import mongoose from 'mongoose';
 import type { Order } from '../core/ports.js';
 import { UsageError } from '../errors.js';
-import type { Filter } from './filter.js';
+import { allOf, type Filter } from './filter.js';
 
 const { ObjectId } = mongoose.mongo;
 type ObjectId = mongoose.mongo.ObjectId;
@@ -59,7 +59,7 @@ export function orderedQueries(base: Filter, order: Order, after: RecordKey | nu
     const parts: Filter[] = [base, SEGMENT_FILTER[segment]];
     if (after && i === 0) parts.push(afterFilter(after, order));
     const sort: Sort = segment === 'dated' ? { failedAt: dir, _id: dir } : { _id: dir };
-    return { filter: { $and: parts }, sort };
+    return { filter: allOf(parts), sort };
   });
 }
 
