@@ -29,7 +29,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'src/**/*.test.ts', 'bin/**/*.js'],
+    // Code that runs as CommonJS: the bin (see its comment) and the bundle's import.meta.url shim.
+    files: ['bin/**/*.cjs', 'scripts/*.cjs', 'scripts/import-meta-url.js'],
+    languageOptions: { globals: { require: 'readonly', module: 'writable', __filename: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'src/**/*.test.ts', 'bin/**/*.cjs'],
     rules: { 'no-console': 'off' },
   },
 );

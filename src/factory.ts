@@ -7,7 +7,7 @@ import { resolveConfig, type Config, type GlobalFlags } from './config.js';
 import { UsageError } from './errors.js';
 import type { Clock, DeadLetterRepository, LockStore, StripeGateway, WebhookEventStore } from './core/ports.js';
 import { systemClock } from './core/ports.js';
-import { Output } from './io/output.js';
+import type { Output } from './io/output.js';
 import { inquirerPrompter, type Prompter } from './io/prompter.js';
 import type { IOStreams } from './io/streams.js';
 import type { StoreAdmin } from './store/admin.js';
@@ -38,6 +38,7 @@ export class Factory {
   private flags: GlobalFlags = {};
   private cachedConfig: Config | null = null;
   private cachedOutput: Output | null = null;
+  private outputModule: typeof import('./io/output.js') | null = null;
   private db: Promise<Database> | null = null;
   private gateway: StripeGateway | null = null;
   private readonly prompterOverride: Prompter | undefined;
@@ -62,7 +63,17 @@ export class Factory {
     return this.cachedConfig;
   }
 
+  /**
+   * Loads the output layer, and chalk with it, which costs more at start-up
+   * than anything else --help would otherwise skip. Commands get it through
+   * the preAction hook; output() needs it loaded first.
+   */
+  async loadOutput(): Promise<void> {
+    this.outputModule ??= await import('./io/output.js');
+  }
+
   output(): Output {
+    if (!this.outputModule) throw new Error('Factory.output() was called before loadOutput()');
     if (!this.cachedOutput) {
       // Output must work even when the config is invalid, to report that error.
       let json = Boolean(this.flags.json);
@@ -72,7 +83,7 @@ export class Factory {
       } catch {
         // reported by whoever asked for the config
       }
-      this.cachedOutput = new Output(this.io, { json, color });
+      this.cachedOutput = new this.outputModule.Output(this.io, { json, color });
     }
     return this.cachedOutput;
   }

@@ -4,17 +4,12 @@
  * and tests call it in-process with their own streams, env and clock.
  */
 import { setMaxListeners } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { describeError, ExitCode } from './errors.js';
 import { Factory, type FactoryDeps } from './factory.js';
+import { packageVersion } from './package-root.js';
 import { processStreams } from './io/streams.js';
 import { buildProgram, type ProgramContext } from './program.js';
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export type MainDeps = Partial<FactoryDeps>;
 
@@ -60,6 +55,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     }
     const described = describeError(err);
     if (described.message) {
+      await factory.loadOutput();
       const output = factory.output();
       if (described.exitCode === ExitCode.interrupted) output.status('interrupted');
       else output.error(described.message, described.hint);

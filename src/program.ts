@@ -47,8 +47,9 @@ Exit codes: 0 done or nothing to do, 1 some records could not be fixed,
     );
 
   // Flags arrive before the action runs; the factory reads them lazily.
-  program.hook('preAction', (_root, actionCommand) => {
+  program.hook('preAction', async (_root, actionCommand) => {
     ctx.factory.setFlags(actionCommand.optsWithGlobals());
+    await ctx.factory.loadOutput();
   });
 
   for (const declare of commands) program.addCommand(declare(ctx));

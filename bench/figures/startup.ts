@@ -6,8 +6,8 @@ import { fixed, median } from '../lib/stats.js';
 
 const CASES = {
   'node -e 0': ['-e', '0'],
-  'billing-backfill --help': ['bin/billing-backfill.js', '--help'],
-  'billing-backfill --version': ['bin/billing-backfill.js', '--version'],
+  'billing-backfill --help': ['bin/billing-backfill.cjs', '--help'],
+  'billing-backfill --version': ['bin/billing-backfill.cjs', '--version'],
   // Context: what commander alone costs an ESM entry point, the floor under any CLI built on it.
   'commander-only --version': ['bench/fixtures/commander-floor.mjs', '--version'],
 } as const;

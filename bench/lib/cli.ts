@@ -1,5 +1,5 @@
 /**
- * Spawning the built CLI (bin/billing-backfill.js, as an operator runs it),
+ * Spawning the built CLI (bin/billing-backfill.cjs, as an operator runs it),
  * with its wall time and peak resident memory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { cpuMs } from './cpu.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = 'bin/billing-backfill.js';
+const BIN = 'bin/billing-backfill.cjs';
 const RSS_POLL_MS = 50;
 
 export interface CliRun {

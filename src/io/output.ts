@@ -12,7 +12,7 @@ import { JsonObjectStream } from './json-stream.js';
 import type { IOStreams } from './streams.js';
 
 // Loaded on the first table, not at start-up: --help and piped runs never need it.
-const require = createRequire(import.meta.url);
+const requireCommonJs = createRequire(import.meta.url);
 let Table: typeof TableConstructor | null = null;
 
 export interface OutputOptions {
@@ -75,7 +75,7 @@ export class Output {
       for (const row of rows) this.io.out.write(`${redactSecrets(row.map((c) => c.replace(/[\t\n]/g, ' ')).join('\t'))}\n`);
       return;
     }
-    Table ??= require('cli-table3') as typeof TableConstructor;
+    Table ??= requireCommonJs('cli-table3') as typeof TableConstructor;
     const table = new Table({
       head: headers.map((h) => this.theme.bold(h)),
       style: { head: [], border: [] },

@@ -1,5 +1,6 @@
 /** The process's streams, injected so tests run commands in-process. */
 import type { Readable, Writable } from 'node:stream';
+import { isatty } from 'node:tty';
 
 export interface IOStreams {
   in: Readable;
@@ -12,10 +13,14 @@ export interface IOStreams {
 
 export function processStreams(): IOStreams {
   return {
-    in: process.stdin,
+    // Node builds process.stdin on first access, a few milliseconds that
+    // --help and most commands (which never read stdin) need not spend.
+    get in() {
+      return process.stdin;
+    },
     out: process.stdout,
     err: process.stderr,
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stdinIsTTY: isatty(0),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
   };

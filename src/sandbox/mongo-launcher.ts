@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { access, constants, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root.js';
 
 /** Everything the build reads besides *.go files. */
 const MODULE_FILES = ['go.mod', 'go.sum'] as const;
@@ -23,16 +23,10 @@ export interface MongoSandbox {
   stop(): Promise<void>;
 }
 
-/** Walks up from this module so the lookup works from src/ (vitest) and from dist/ alike. */
 function findSourceDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'tools', 'mongo-sandbox');
-    if (existsSync(join(candidate, 'go.mod'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('tools/mongo-sandbox not found above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
+  const dir = join(packageRoot(), 'tools', 'mongo-sandbox');
+  if (!existsSync(join(dir, 'go.mod'))) throw new Error(`tools/mongo-sandbox (the embedded database's source) is missing from ${packageRoot()}`);
+  return dir;
 }
 
 function cacheDir(): string {

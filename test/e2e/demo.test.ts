@@ -11,7 +11,7 @@ import { isRunning, watchSandboxChildren } from '../helpers/sandbox-processes.js
 describe('billing-backfill demo (binary)', () => {
   it('walks through every step, exits 0 and leaves nothing running', async () => {
     const started = Date.now();
-    const child = execa(process.execPath, ['bin/billing-backfill.js', 'demo', '--no-pause'], { reject: false });
+    const child = execa(process.execPath, ['bin/billing-backfill.cjs', 'demo', '--no-pause'], { reject: false });
     const watcher = watchSandboxChildren(child.pid!);
     const result = await child;
     watcher.stop();

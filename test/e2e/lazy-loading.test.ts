@@ -21,7 +21,7 @@ afterAll(async () => {
 
 async function loadedBy(args: string[], name: string): Promise<{ loaded: string[]; exitCode: number | undefined }> {
   const log = join(dir, `${name}.log`);
-  const run = await execa('node', ['--import', './test/fixtures/import-log.mjs', 'bin/billing-backfill.js', ...args], {
+  const run = await execa('node', ['--import', './test/fixtures/import-log.mjs', 'bin/billing-backfill.cjs', ...args], {
     cwd: root,
     reject: false,
     // An unreachable database: nothing may try it for --help.

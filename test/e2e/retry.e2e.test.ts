@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { useWorld } from '../helpers/world.js';
 
 const world = useWorld();
-const bin = ['bin/billing-backfill.js'];
+const bin = ['bin/billing-backfill.cjs'];
 
 function retryAll(...extra: string[]) {
   return execa('node', [...bin, 'retry', '--all', '--rate', '1000', '--concurrency', '16', ...extra], {

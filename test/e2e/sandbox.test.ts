@@ -8,7 +8,7 @@ import { execa, type ResultPromise } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isRunning, watchSandboxChildren } from '../helpers/sandbox-processes.js';
 
-const BIN = 'bin/billing-backfill.js';
+const BIN = 'bin/billing-backfill.cjs';
 let running: ResultPromise | null = null;
 
 afterEach(() => {

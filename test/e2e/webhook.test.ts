@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { paidCheckoutEvent, useWorld } from '../helpers/world.js';
 
 const SECRET = 'whsec_e2e_test_secret';
-const BIN = 'bin/billing-backfill.js';
+const BIN = 'bin/billing-backfill.cjs';
 const world = useWorld();
 let child: ResultPromise | null = null;
 

@@ -68,11 +68,18 @@ export function useWorld() {
 export type World = ReturnType<typeof useWorld>;
 
 /** A fresh, eligible checkout.session.completed event for a newly seeded fixable PaymentIntent (no dead letter). */
+// A type literal, not an interface: the seeded objects are Record<string, unknown>.
+export type SeededSession = { id: string; payment_intent: string; metadata: Record<string, string> };
+
+/** The body Stripe delivers when a seeded Checkout Session has been paid. */
+export function checkoutCompletedPayload(session: SeededSession, eventId = `evt_${randomBytes(6).toString('hex')}`): string {
+  const object = { id: session.id, object: 'checkout.session', payment_status: 'paid', payment_intent: session.payment_intent, metadata: session.metadata };
+  return JSON.stringify({ id: eventId, object: 'event', type: 'checkout.session.completed', data: { object } });
+}
+
 export async function paidCheckoutEvent(world: World): Promise<{ payload: string; paymentIntentId: string; sessionId: string }> {
   const seeded = await world.seed({ fixable: 1 }, { prefix: randomBytes(4).toString('hex') });
   await world.records().deleteMany({});
-  const session = seeded.stripe.checkout_sessions[0] as { id: string; payment_intent: string; metadata: Record<string, string> };
-  const object = { id: session.id, object: 'checkout.session', payment_status: 'paid', payment_intent: session.payment_intent, metadata: session.metadata };
-  const payload = JSON.stringify({ id: `evt_${randomBytes(6).toString('hex')}`, object: 'event', type: 'checkout.session.completed', data: { object } });
-  return { payload, paymentIntentId: session.payment_intent, sessionId: session.id };
+  const session = seeded.stripe.checkout_sessions[0] as SeededSession;
+  return { payload: checkoutCompletedPayload(session), paymentIntentId: session.payment_intent, sessionId: session.id };
 }

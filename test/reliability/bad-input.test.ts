@@ -5,20 +5,14 @@
  * odd shapes never crash a command; a patch over Stripe's metadata limits is
  * refused before it is sent; the webhook rejects every malformed delivery.
  */
-import type { Connection } from 'mongoose';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/core/ports.js';
+import { describe, expect, it } from 'vitest';
 import { buildScenario, loadStripeObjects } from '../../src/sandbox/seed.js';
-import { StoreAdmin } from '../../src/store/admin.js';
-import { closeConnection, MongoDeadLetterRepository, MongoWebhookEventStore, openConnection, WEBHOOK_EVENT_COLLECTION } from '../../src/store/index.js';
-import { createStripeClient } from '../../src/stripe/client.js';
-import { createStripeGateway } from '../../src/stripe/gateway.js';
-import { createWebhookVerifier } from '../../src/stripe/webhook-signature.js';
-import { startWebhookServer, type RunningWebhookServer } from '../../src/webhook/server.js';
+import { WEBHOOK_EVENT_COLLECTION } from '../../src/store/index.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
-import { useWorld } from '../helpers/world.js';
+import { checkoutCompletedPayload, useWorld, type SeededSession } from '../helpers/world.js';
 import { report } from './invariants.js';
+import { useInProcessWebhook } from './webhook-server.js';
 
 const world = useWorld();
 const UNKNOWN_ID = '0123456789abcdef01234567';
@@ -159,31 +153,10 @@ describe('scenario 8: bad input', () => {
 
 describe('scenario 8: malformed webhook deliveries', () => {
   const SECRET = 'whsec_reliability_bad_input';
-  let connection: Connection;
-  let server: RunningWebhookServer;
-
-  beforeAll(async () => {
-    connection = await openConnection(world.uri);
-    server = await startWebhookServer(
-      {
-        verifier: createWebhookVerifier(SECRET),
-        gateway: createStripeGateway(createStripeClient({ secretKey: 'sk_test_reliability', apiBase: world.emulatorUrl })),
-        repository: new MongoDeadLetterRepository(connection),
-        events: new MongoWebhookEventStore(connection),
-        clock: systemClock,
-        pingDatabase: () => new StoreAdmin(connection, 'billing_failed_backfills').serverInfo(),
-        log: () => undefined,
-      },
-      { host: '127.0.0.1', port: 0, path: '/webhook' },
-    );
-  });
-  afterAll(async () => {
-    await server?.close();
-    if (connection) await closeConnection(connection);
-  });
+  const hook = useInProcessWebhook(world, SECRET);
 
   async function post(body: string | Buffer, signature: string | null): Promise<number> {
-    const res = await fetch(server.url, {
+    const res = await fetch(hook.server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(signature ? { 'stripe-signature': signature } : {}) },
       body,
@@ -195,13 +168,8 @@ describe('scenario 8: malformed webhook deliveries', () => {
   it('answers 400 or 413 to every malformed delivery and writes nothing', async () => {
     const scenario = buildScenario({ fixable: 1 }, { now: new Date(), prefix: 'hookbad' });
     await loadStripeObjects(world.emulatorUrl, scenario.stripe);
-    const session = scenario.stripe.checkout_sessions[0] as { id: string; payment_intent: string; metadata: Record<string, string> };
-    const event = JSON.stringify({
-      id: 'evt_reliability_bad_input',
-      object: 'event',
-      type: 'checkout.session.completed',
-      data: { object: { id: session.id, object: 'checkout.session', payment_status: 'paid', payment_intent: session.payment_intent, metadata: session.metadata } },
-    });
+    const session = scenario.stripe.checkout_sessions[0] as SeededSession;
+    const event = checkoutCompletedPayload(session, 'evt_reliability_bad_input');
     const sign = (payload: string, opts: { secret?: string; timestamp?: number } = {}) =>
       Stripe.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? SECRET, ...(opts.timestamp ? { timestamp: opts.timestamp } : {}) });
     const notJson = 'this is not JSON {';
@@ -224,7 +192,7 @@ describe('scenario 8: malformed webhook deliveries', () => {
       expect(answers[label], label).toBe(expected);
     }
     expect(await world.records().countDocuments()).toBe(0);
-    expect(await connection.db?.collection(WEBHOOK_EVENT_COLLECTION).countDocuments({ _id: 'evt_reliability_bad_input' as never })).toBe(0);
+    expect(await hook.connection.db?.collection(WEBHOOK_EVENT_COLLECTION).countDocuments({ _id: 'evt_reliability_bad_input' as never })).toBe(0);
     expect(await world.emulator.requests()).toEqual([]);
     expect((await world.emulator.paymentIntent(session.payment_intent))?.metadata.stripeSessionId).toBe('__pending__');
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv): ResultPromise<{ reject: false }> {
-  return execa(process.execPath, ['bin/billing-backfill.js', ...args], { cwd: ROOT, env, extendEnv: false, reject: false });
+  return execa(process.execPath, ['bin/billing-backfill.cjs', ...args], { cwd: ROOT, env, extendEnv: false, reject: false });
 }
 
 /** Polls until `check` holds; fails loudly rather than hanging the suite. */

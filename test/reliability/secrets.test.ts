@@ -8,7 +8,7 @@
  */
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { useWorld } from '../helpers/world.js';
+import { checkoutCompletedPayload, useWorld, type SeededSession } from '../helpers/world.js';
 import { report } from './invariants.js';
 import { spawnCli, waitUntil } from './processes.js';
 
@@ -96,13 +96,7 @@ describe('scenario 9: secrets never reach the output', () => {
     webhook.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     await waitUntil('the webhook to listen', () => /--forward-to localhost:\d+/.test(stderr), 20_000);
     const port = /--forward-to localhost:(\d+)/.exec(stderr)?.[1];
-    const session = seeded.stripe.checkout_sessions[1] as { id: string; payment_intent: string; metadata: Record<string, string> };
-    const payload = JSON.stringify({
-      id: 'evt_secret_scenario',
-      object: 'event',
-      type: 'checkout.session.completed',
-      data: { object: { id: session.id, object: 'checkout.session', payment_status: 'paid', payment_intent: session.payment_intent, metadata: session.metadata } },
-    });
+    const payload = checkoutCompletedPayload(seeded.stripe.checkout_sessions[1] as SeededSession, 'evt_secret_scenario');
     const res = await fetch(`http://127.0.0.1:${port}/webhook`, {
       method: 'POST',
       headers: { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WHSEC }) },

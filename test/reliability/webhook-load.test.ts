@@ -6,21 +6,16 @@
  * delivered again, a bounded number of times.
  */
 import { randomBytes } from 'node:crypto';
-import type { Connection } from 'mongoose';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/core/ports.js';
+import { describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../src/sandbox/emulator/contract.js';
 import { buildScenario, loadStripeObjects } from '../../src/sandbox/seed.js';
-import { StoreAdmin } from '../../src/store/admin.js';
-import { closeConnection, MongoDeadLetterRepository, MongoWebhookEventStore, openConnection, WEBHOOK_EVENT_COLLECTION } from '../../src/store/index.js';
-import { createStripeClient } from '../../src/stripe/client.js';
-import { createStripeGateway } from '../../src/stripe/gateway.js';
-import { createWebhookVerifier } from '../../src/stripe/webhook-signature.js';
-import { startWebhookServer, type RunningWebhookServer, type WebhookLogLine } from '../../src/webhook/server.js';
+import { WEBHOOK_EVENT_COLLECTION } from '../../src/store/index.js';
+import type { WebhookLogLine } from '../../src/webhook/server.js';
 import { useWorld } from '../helpers/world.js';
 import { checkInvariants, report } from './invariants.js';
 import { timeoutFor } from './scale.js';
+import { useInProcessWebhook } from './webhook-server.js';
 
 const SECRET = 'whsec_reliability_load';
 const world = useWorld();
@@ -34,30 +29,8 @@ const EXHAUSTED = Math.round(UNIQUE * 0.05);
 const RECOVERED = Math.round(UNIQUE * 0.05);
 const MAX_DELIVERY_ROUNDS = 5;
 
-let connection: Connection;
-let server: RunningWebhookServer;
 const lines: WebhookLogLine[] = [];
-
-beforeAll(async () => {
-  connection = await openConnection(world.uri);
-  server = await startWebhookServer(
-    {
-      verifier: createWebhookVerifier(SECRET),
-      gateway: createStripeGateway(createStripeClient({ secretKey: 'sk_test_reliability', apiBase: world.emulatorUrl })),
-      repository: new MongoDeadLetterRepository(connection),
-      events: new MongoWebhookEventStore(connection),
-      clock: systemClock,
-      pingDatabase: () => new StoreAdmin(connection, 'billing_failed_backfills').serverInfo(),
-      log: (line) => lines.push(line),
-    },
-    { host: '127.0.0.1', port: 0, path: '/webhook' },
-  );
-});
-
-afterAll(async () => {
-  await server?.close();
-  if (connection) await closeConnection(connection);
-});
+const hook = useInProcessWebhook(world, SECRET, (line) => lines.push(line));
 
 interface Delivery {
   payload: string;
@@ -76,7 +49,7 @@ function event(session: Session): { payload: string; eventId: string } {
 async function deliver(d: Delivery): Promise<number> {
   // Each delivery is signed when sent, as Stripe does (a redelivery carries a fresh timestamp).
   const signature = Stripe.webhooks.generateTestHeaderString({ payload: d.payload, secret: d.secret });
-  const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: d.payload });
+  const res = await fetch(hook.server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: d.payload });
   await res.arrayBuffer();
   return res.status;
 }
@@ -147,7 +120,7 @@ describe('scenario 7: webhook under load', () => {
     }
 
     // One outcome per event, recorded once.
-    const events = await connection.db?.collection(WEBHOOK_EVENT_COLLECTION).find({}).toArray();
+    const events = await hook.connection.db?.collection(WEBHOOK_EVENT_COLLECTION).find({}).toArray();
     expect(events).toHaveLength(UNIQUE);
     const outcomes: Record<string, number> = {};
     for (const doc of events ?? []) outcomes[`${doc.state}:${doc.outcome}`] = (outcomes[`${doc.state}:${doc.outcome}`] ?? 0) + 1;

@@ -7,7 +7,7 @@ import { Factory } from '../../factory.js';
 import type { Prompter } from '../../io/prompter.js';
 import { Narrator } from './narrator.js';
 
-function narratorOn(opts: { tty: boolean; pause: boolean; prompter: Prompter }) {
+async function narratorOn(opts: { tty: boolean; pause: boolean; prompter: Prompter }) {
   let stdout = '';
   const out = new Writable({
     write(chunk: Buffer | string, _enc, cb) {
@@ -17,6 +17,7 @@ function narratorOn(opts: { tty: boolean; pause: boolean; prompter: Prompter }) 
   });
   const io = { in: new PassThrough(), out, err: new PassThrough(), stdinIsTTY: opts.tty, stdoutIsTTY: opts.tty, stderrIsTTY: opts.tty };
   const factory = new Factory({ io, env: {}, prompter: opts.prompter });
+  await factory.loadOutput();
   return { narrator: new Narrator(factory, { NO_COLOR: '1' }, opts.pause), stdout: () => stdout };
 }
 
@@ -55,7 +56,7 @@ describe('the narrator', () => {
       { tty: false, pause: true },
     ]) {
       const prompter = scriptedPrompter([]);
-      const { narrator, stdout } = narratorOn({ ...setting, prompter });
+      const { narrator, stdout } = await narratorOn({ ...setting, prompter });
       await narrator.heading('one');
       await narrator.heading('two');
       expect(prompter.asked).toEqual([]);
@@ -66,13 +67,13 @@ describe('the narrator', () => {
   it('turns Ctrl-C at the pause into an interruption', async () => {
     const closed = Object.assign(new Error('User force closed the prompt with SIGINT'), { name: 'ExitPromptError' });
     const prompter = { ...scriptedPrompter([]), input: () => Promise.reject(closed) };
-    const { narrator } = narratorOn({ tty: true, pause: true, prompter });
+    const { narrator } = await narratorOn({ tty: true, pause: true, prompter });
     await narrator.heading('one');
     await expect(narrator.heading('two')).rejects.toBeInstanceOf(InterruptedError);
   });
 
   it('shows an expected exit code with its reason, and fails the demo on an unexpected one', async () => {
-    const { narrator, stdout } = narratorOn({ tty: false, pause: false, prompter: scriptedPrompter([]) });
+    const { narrator, stdout } = await narratorOn({ tty: false, pause: false, prompter: scriptedPrompter([]) });
     narrator.check(['retry', '--all'], 1, { codes: [0, 1], why: 'conflicts remain' });
     expect(stdout()).toBe('→ exit 1 (conflicts remain)\n');
 

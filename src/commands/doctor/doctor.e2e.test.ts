@@ -7,7 +7,7 @@ const world = useWorld();
 describe('doctor (built binary)', () => {
   it('prints one tab-separated check per line and exits 1 on warnings (fresh database: no indexes)', async () => {
     await world.seed({ fixable: 1 });
-    const run = await execa('node', ['bin/billing-backfill.js', 'doctor'], { env: world.env(), reject: false });
+    const run = await execa('node', ['bin/billing-backfill.cjs', 'doctor'], { env: world.env(), reject: false });
     expect(run.exitCode).toBe(1);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe('ok\tmongodb\tconnected');

@@ -81,7 +81,7 @@ describe('list', () => {
   });
 
   it('the built binary lists as JSON and exits 0 on an empty collection', async () => {
-    const run = await execa('node', ['bin/billing-backfill.js', 'list', '--json'], { cwd: `${import.meta.dirname}/../../..`, env: world.env(), reject: false });
+    const run = await execa('node', ['bin/billing-backfill.cjs', 'list', '--json'], { cwd: `${import.meta.dirname}/../../..`, env: world.env(), reject: false });
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ items: [], total: 0, nextCursor: null });
   });

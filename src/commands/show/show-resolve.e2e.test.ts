@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useWorld } from '../../../test/helpers/world.js';
 
 const world = useWorld();
-const BIN = new URL('../../../bin/billing-backfill.js', import.meta.url).pathname;
+const BIN = new URL('../../../bin/billing-backfill.cjs', import.meta.url).pathname;
 
 describe('show and resolve (built binary)', () => {
   it('show --json prints one document; resolve --yes --force --note resolves the record', async () => {
