@@ -43,7 +43,7 @@ export async function startupFigure(ctx: BenchContext): Promise<FigureResult> {
       { figure: f, measure: '  floor: an ESM file that only runs commander --version', value: value('commander-only --version') },
     ],
     notes: [
-      `Start-up: median wall time of ${runs} spawns each (spawn to exit, interleaved after one warm-up round), with a minimal environment (PATH and HOME only; e.g. NODE_EXTRA_CA_CERTS would add its own cost to every case). --help and --version load no mongoose, stripe SDK or prompt library (test/e2e/lazy-loading.test.ts); the floor row shows what an ESM entry point plus commander costs before any code of ours runs.`,
+      `Start-up: median wall time of ${runs} spawns each (spawn to exit, interleaved after one warm-up round), with a minimal environment (PATH and HOME only; e.g. NODE_EXTRA_CA_CERTS would add its own cost to every case). --help and --version load no mongoose, stripe SDK or prompt library (test/e2e/lazy-loading.test.ts). The CLI ships as one CommonJS bundle (scripts/build.mjs): with a per-file ES module build, --help took 3.1× (the ES module loader alone costs about 15 ms). The floor row is what an unbundled ES module entry point plus commander costs before any code runs.`,
     ],
   };
 }

@@ -8,6 +8,8 @@ import type { CheckoutSessionSnapshot, Metadata, PaymentIntentSnapshot, StripeGa
 function memoryGateway(init: { metadata?: Metadata; session?: Partial<CheckoutSessionSnapshot>; failures?: unknown[] }) {
   const calls: string[] = [];
   const failures = [...(init.failures ?? [])];
+  // Like Stripe: a key seen before gets the stored answer back, and nothing is written.
+  const answered = new Map<string, PaymentIntentSnapshot>();
   let metadata: Metadata = { ...(init.metadata ?? {}) };
   const pi = (): PaymentIntentSnapshot => ({ id: 'pi_1', status: 'succeeded', metadata: { ...metadata } });
   const maybeFail = () => {
@@ -27,14 +29,21 @@ function memoryGateway(init: { metadata?: Metadata; session?: Partial<CheckoutSe
     async updatePaymentIntentMetadata(_id, patch, opts) {
       calls.push(`POST pi ${opts.idempotencyKey}`);
       maybeFail();
+      const prior = answered.get(opts.idempotencyKey);
+      if (prior) return { paymentIntent: prior, replayed: true };
       metadata = { ...metadata, ...patch };
-      return pi();
+      answered.set(opts.idempotencyKey, pi());
+      return { paymentIntent: pi(), replayed: false };
     },
     async listRefunds() {
       return [];
     },
   };
-  return { gateway, calls, metadata: () => metadata };
+  /** Someone edits the metadata in the Dashboard. */
+  const setMetadata = (next: Metadata) => {
+    metadata = { ...next };
+  };
+  return { gateway, calls, metadata: () => metadata, setMetadata };
 }
 
 const target = { paymentIntentId: 'pi_1', stripeSessionId: 'cs_1' };
@@ -118,5 +127,63 @@ describe('backfill', () => {
     expect(outcome.kind).toBe('failed-permanent');
     expect(outcome.reason).toMatch(/metadata keys/);
     expect(g.calls.filter((c) => c.startsWith('POST'))).toEqual([]);
+  });
+});
+
+describe('backfill after an idempotent replay', () => {
+  it('writes again when the PaymentIntent was reset after an earlier write under the same key', async () => {
+    const g = memoryGateway({ metadata: creation });
+    expect((await backfill(target, { gateway: g.gateway, retry: fast })).kind).toBe('patched');
+    g.setMetadata(creation); // reset by hand, within Stripe's 24 h key window
+    g.calls.length = 0;
+
+    const outcome = await backfill(target, { gateway: g.gateway, retry: fast });
+    expect(outcome.kind).toBe('patched');
+    expect(g.metadata().stripeSessionId).toBe('cs_1');
+    // read, replayed write, read again, write under the next key
+    expect(g.calls.map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual(['GET pi', 'POST pi', 'GET pi', 'POST pi']);
+    expect(g.calls[1]).not.toBe(g.calls[3]);
+    expect(outcome.idempotencyKey).toBe(g.calls[3]?.split(' ')[2]);
+  });
+
+  it('reports patched without writing again when the replayed write is in place (a concurrent run made it)', async () => {
+    const g = memoryGateway({ metadata: creation });
+    const racing = await backfill(target, { gateway: g.gateway, retry: fast });
+    expect(racing.kind).toBe('patched');
+    // This run read before the other's write landed: it sends the same key and gets the replay.
+    let read = 0;
+    const staleFirstRead: StripeGateway = {
+      ...g.gateway,
+      retrievePaymentIntent: async (id) => (read++ === 0 ? { id, status: 'succeeded', metadata: creation } : g.gateway.retrievePaymentIntent(id)),
+    };
+    g.calls.length = 0;
+    const outcome = await backfill(target, { gateway: staleFirstRead, retry: fast });
+    expect(outcome.kind).toBe('patched');
+    expect(g.calls.map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual(['POST pi', 'GET pi']);
+  });
+
+  it('gives up, permanently and without looping, when the PaymentIntent keeps being reset', async () => {
+    const g = memoryGateway({ metadata: creation });
+    await backfill(target, { gateway: g.gateway, retry: fast });
+    const resetting = {
+      ...g.gateway,
+      async updatePaymentIntentMetadata(...args: Parameters<StripeGateway['updatePaymentIntentMetadata']>) {
+        const update = await g.gateway.updatePaymentIntentMetadata(...args);
+        g.setMetadata(creation);
+        return update;
+      },
+    };
+    // Every write is undone at once. Two more runs use up the next two keys;
+    // the third run then meets a replay under every key it may try.
+    for (let round = 1; round < 3; round++) {
+      g.setMetadata(creation);
+      await backfill(target, { gateway: resetting, retry: fast });
+    }
+    g.setMetadata(creation);
+    g.calls.length = 0;
+    const outcome = await backfill(target, { gateway: resetting, retry: fast });
+    expect(outcome.kind).toBe('failed-permanent');
+    expect(outcome.reason).toMatch(/replayed 3 earlier writes/);
+    expect(g.calls.filter((c) => c.startsWith('POST'))).toHaveLength(3);
   });
 });

@@ -53,6 +53,13 @@ class PlanRefusal extends Error {
   override name = 'PlanRefusal';
 }
 
+/**
+ * How many times one backfill may find its write replayed and write again. A
+ * replay after our own read showed the patch missing means the PaymentIntent
+ * went back (say, reset by hand) after an earlier write under the same key.
+ */
+const MAX_WRITE_ROUNDS = 3;
+
 async function attempt(target: BackfillTarget, opts: BackfillOptions): Promise<Omit<BackfillOutcome, 'attempts'>> {
   const { gateway, signal } = opts;
   const paymentIntent = await gateway.retrievePaymentIntent(target.paymentIntentId, { signal });
@@ -64,24 +71,36 @@ async function attempt(target: BackfillTarget, opts: BackfillOptions): Promise<O
     }
   }
   const intended = intendedMetadata(target.stripeSessionId, paymentIntent.metadata, session);
-  const plan = planMetadata(paymentIntent.metadata, intended);
-  const base = { paymentIntent, intended, plan, reason: null, error: null, idempotencyKey: null };
+  const base = { paymentIntent, intended, reason: null, error: null, idempotencyKey: null };
 
-  if (plan.action === 'already-correct') return { ...base, kind: 'already-correct' };
-  if (plan.action === 'conflict') return { ...base, kind: 'conflict', reason: plan.reason };
+  let current = paymentIntent;
+  for (let round = 0; ; round++) {
+    const plan = planMetadata(current.metadata, intended);
+    if (plan.action === 'already-correct') {
+      // After a replay, someone did write this patch since our first read (a concurrent run).
+      return round === 0 ? { ...base, plan, kind: 'already-correct' } : { ...base, plan, paymentIntent: current, kind: 'patched' };
+    }
+    if (plan.action === 'conflict') return { ...base, plan, paymentIntent: current, kind: 'conflict', reason: plan.reason };
 
-  const violations = metadataLimitViolations(paymentIntent.metadata, plan.patch);
-  if (violations.length > 0) throw new PlanRefusal(violations.join('; '));
-  const key = idempotencyKey(target.paymentIntentId, plan.patch);
-  if (opts.dryRun) return { ...base, kind: 'would-patch', idempotencyKey: key };
+    const violations = metadataLimitViolations(current.metadata, plan.patch);
+    if (violations.length > 0) throw new PlanRefusal(violations.join('; '));
+    const key = idempotencyKey(target.paymentIntentId, plan.patch, round);
+    if (opts.dryRun) return { ...base, plan, kind: 'would-patch', idempotencyKey: key };
 
-  const updated = await gateway.updatePaymentIntentMetadata(target.paymentIntentId, plan.patch, { idempotencyKey: key, signal });
-  // A replayed idempotent response reflects the state when it was first
-  // written; trust only metadata that actually carries our session id.
-  if (updated.metadata.stripeSessionId !== target.stripeSessionId) {
-    throw new PlanRefusal(`Stripe answered the update but the PaymentIntent carries stripeSessionId ${updated.metadata.stripeSessionId ?? '(none)'}`);
+    const update = await gateway.updatePaymentIntentMetadata(target.paymentIntentId, plan.patch, { idempotencyKey: key, signal });
+    if (!update.replayed) {
+      if (update.paymentIntent.metadata.stripeSessionId !== target.stripeSessionId) {
+        throw new PlanRefusal(`Stripe answered the update but the PaymentIntent carries stripeSessionId ${update.paymentIntent.metadata.stripeSessionId ?? '(none)'}`);
+      }
+      return { ...base, plan, paymentIntent: update.paymentIntent, kind: 'patched', idempotencyKey: key };
+    }
+    // A replay is Stripe's copy of an earlier write, not a write now, and its
+    // body shows the state back then: read the PaymentIntent again to know.
+    if (round + 1 >= MAX_WRITE_ROUNDS) {
+      throw new PlanRefusal(`Stripe replayed ${MAX_WRITE_ROUNDS} earlier writes of this patch: the PaymentIntent keeps losing its metadata; find out what resets it`);
+    }
+    current = await gateway.retrievePaymentIntent(target.paymentIntentId, { signal });
   }
-  return { ...base, paymentIntent: updated, kind: 'patched', idempotencyKey: key };
 }
 
 export async function backfill(target: BackfillTarget, opts: BackfillOptions): Promise<BackfillOutcome> {

@@ -97,7 +97,7 @@ export async function retryRecord(
     backfill: b,
     resolved,
   });
-  if (record.resolvedAt) return result('skipped', `already resolved by ${record.resolvedBy ?? 'unknown'}`, null, null, true);
+  if (record.resolved) return result('skipped', `already resolved by ${record.resolvedBy ?? 'unknown'}`, null, null, true);
   const invalid = blockingProblems(record);
   if (invalid.length > 0) return result('failed-permanent', `invalid record: ${invalid.join('; ')}`, null, null);
   if (opts.maxAttempts !== undefined && record.attempts >= opts.maxAttempts) {

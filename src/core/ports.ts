@@ -21,6 +21,15 @@ export interface PaymentIntentSnapshot {
   metadata: Metadata;
 }
 
+export interface MetadataUpdate {
+  paymentIntent: PaymentIntentSnapshot;
+  /**
+   * Stripe answered with its stored copy of an earlier request under the same
+   * idempotency key (header Idempotent-Replayed): nothing was written now.
+   */
+  replayed: boolean;
+}
+
 export interface CheckoutSessionSnapshot {
   id: string;
   paymentStatus: string | null;
@@ -52,7 +61,7 @@ export interface StripeGateway {
     id: string,
     metadata: Metadata,
     opts: CallOptions & { idempotencyKey: string },
-  ): Promise<PaymentIntentSnapshot>;
+  ): Promise<MetadataUpdate>;
   listRefunds(paymentIntentId: string, opts?: CallOptions): Promise<RefundSnapshot[]>;
 }
 

@@ -36,6 +36,12 @@ export interface DeadLetter {
   stripeSessionId: string;
   error: string | null;
   failedAt: Date | null;
+  /**
+   * What MongoDB's `{ resolvedAt: null }` (upstream's partial index, and every
+   * query here) means by it: resolvedAt holds anything but null. Not the same
+   * as `resolvedAt !== null` below when another writer stored a non-date.
+   */
+  resolved: boolean;
   resolvedAt: Date | null;
   resolvedBy: string | null;
   attempts: number;
@@ -130,6 +136,10 @@ export function fromDocument(doc: Raw): DeadLetter {
   const failedAt = asDate(doc.failedAt);
   if (!failedAt) problems.push('failedAt is missing or not a date');
 
+  const resolved = doc.resolvedAt !== null && doc.resolvedAt !== undefined;
+  const resolvedAt = asDate(doc.resolvedAt);
+  if (resolved && !resolvedAt) problems.push('resolvedAt is set but is not a date: counted as resolved, as MongoDB queries count it');
+
   const resolution = asString(doc.resolution);
   return {
     id,
@@ -137,7 +147,8 @@ export function fromDocument(doc: Raw): DeadLetter {
     stripeSessionId,
     error: asString(doc.error),
     failedAt,
-    resolvedAt: asDate(doc.resolvedAt),
+    resolved,
+    resolvedAt,
     resolvedBy: asString(doc.resolvedBy),
     attempts: asCount(doc.attempts),
     lastAttemptAt: asDate(doc.lastAttemptAt),

@@ -81,6 +81,14 @@ describe('reading documents written by others', () => {
     expect(byPi['42']?.problems).toEqual(['paymentIntentId "42" is not a pi_… id', 'failedAt is missing or not a date']);
     expect(byPi['']?.problems).toContain('stripeSessionId is missing');
     expect(byPi.pi_ok).toMatchObject({ attempts: 0, history: [], lastError: null });
+    // A non-date resolvedAt is resolved for MongoDB's { resolvedAt: null }; the record says the same.
+    expect(byPi.pi_ok).toMatchObject({ resolved: true, resolvedAt: null });
+    expect(byPi.pi_ok?.problems).toContain('resolvedAt is set but is not a date: counted as resolved, as MongoDB queries count it');
+    const unresolved = await repository().findPage({ state: 'unresolved' }, { limit: 10, order: 'newest' });
+    expect(unresolved.items.map((r) => r.paymentIntentId).sort()).toEqual(['', '42']);
+    expect(unresolved.items.every((r) => !r.resolved)).toBe(true);
+    const resolved = await repository().findPage({ state: 'resolved' }, { limit: 10, order: 'newest' });
+    expect(resolved.items.map((r) => r.paymentIntentId)).toEqual(['pi_ok']);
 
     const streamed = [];
     for await (const record of repository().stream({ state: 'any' }, { order: 'oldest' })) streamed.push(record);

@@ -41,7 +41,7 @@ export function createStripeGateway(stripe: Stripe): StripeGateway {
     async updatePaymentIntentMetadata(id, metadata, opts) {
       guard(opts);
       const pi = await stripe.paymentIntents.update(id, { metadata }, { idempotencyKey: opts.idempotencyKey });
-      return toPaymentIntent(pi);
+      return { paymentIntent: toPaymentIntent(pi), replayed: pi.lastResponse.headers['idempotent-replayed'] === 'true' };
     },
     async listRefunds(paymentIntentId, opts): Promise<RefundSnapshot[]> {
       guard(opts);

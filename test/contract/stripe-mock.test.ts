@@ -30,8 +30,9 @@ describe('stripe-mock contract', () => {
 
   it('accepts a metadata update with an idempotency key', async () => {
     const patch = { stripeSessionId: 'cs_test_contract', organizationId: '65f000000000000000000001', packId: 'pack_100', kind: 'extras' };
-    const pi = await gateway().updatePaymentIntentMetadata('pi_contract', patch, { idempotencyKey: idempotencyKey('pi_contract', patch) });
-    expect(pi.id).toMatch(/^pi_/);
+    const update = await gateway().updatePaymentIntentMetadata('pi_contract', patch, { idempotencyKey: idempotencyKey('pi_contract', patch) });
+    expect(update.paymentIntent.id).toMatch(/^pi_/);
+    expect(update.replayed).toBe(false);
   });
 
   it('accepts retrieving a Checkout Session', async () => {

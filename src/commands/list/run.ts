@@ -42,7 +42,7 @@ export async function listRun(opts: ListOptions): Promise<ListResult> {
       output.io.stdoutIsTTY ? relativeAge(r.failedAt, now) : (r.failedAt?.toISOString() ?? ''),
       String(r.attempts),
       truncate(lastErrorText(r), output.io.stdoutIsTTY ? 48 : 500),
-      r.resolvedAt ? t.green(stateOf(r)) : t.red(stateOf(r)),
+      r.resolved ? t.green(stateOf(r)) : t.red(stateOf(r)),
     ]),
   );
 

@@ -29,7 +29,7 @@ async function exactMatches(repository: DeadLetterRepository, term: string): Pro
   if (!ref) return [];
   if (ref.kind === 'id') {
     const record = await repository.getById(ref.value);
-    return record && !record.resolvedAt ? [record] : [];
+    return record && !record.resolved ? [record] : [];
   }
   const filter = ref.kind === 'paymentIntent' ? { paymentIntentId: ref.value } : { stripeSessionId: ref.value };
   return (await repository.findPage({ state: 'unresolved', ...filter }, { limit: PICK_LIMIT, order: 'oldest' })).items;
@@ -75,7 +75,7 @@ export async function interactiveResolve(factory: Factory, defaultNote: string |
     );
     if (id === null) break;
     const record = await repository.getById(id);
-    if (!record || record.resolvedAt) {
+    if (!record || record.resolved) {
       output.status(record ? alreadyResolvedText(record) : `record ${id} is gone`);
       continue;
     }

@@ -61,7 +61,7 @@ async function resolveRef(factory: Factory, ref: string, flags: ResolveFlags, no
     output.error(refusal.reason, refusal.hint);
   };
 
-  const targets = records.filter((r) => !r.resolvedAt);
+  const targets = records.filter((r) => !r.resolved);
   if (targets.length === 0) {
     for (const r of records) refuse(r, { reason: alreadyResolvedText(r), hint: 'see its history with `billing-backfill show`' });
   } else if (records.length > 1) {

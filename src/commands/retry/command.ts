@@ -39,6 +39,7 @@ Examples:
     );
   addFilterOptions(cmd, { states: false });
   return cmd.action(async (ids: string[], flags: RetryFlags) => {
+    if (flags.all) (await import('./heap.js')).boundHeapForBatch();
     const { retryRun } = await import('./run.js');
     ctx.exitCode = (await retryRun(ctx.factory, ids, flags)).exitCode;
   });

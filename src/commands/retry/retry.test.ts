@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/helpers/cli.js';
 import { useWorld } from '../../../test/helpers/world.js';
+import { upstreamDocument } from '../../sandbox/seed.js';
 
 const world = useWorld();
 
@@ -49,6 +50,24 @@ describe('retry', () => {
     const again = await runCli(['retry', '--all', '--json'], { env: world.env() });
     expect(JSON.parse(again.stdout).summary).toMatchObject({ targeted: 2, patched: 0, conflict: 1, failedPermanent: 1 });
     expect(await postCount()).toBe(before);
+  });
+
+  it('a PaymentIntent reset by hand after an earlier fix is patched again, not answered by a replay', async () => {
+    const s = await world.seed({ fixable: 1 });
+    const [record] = s.records;
+    expect((await runCli(['retry', '--all', '--json'], { env: world.env() })).exitCode).toBe(0);
+    // Within Stripe's 24 h key window someone resets the metadata, and upstream dead-letters the purchase again.
+    const pi = s.stripe.payment_intents[0] as { id: string; metadata: Record<string, string> };
+    await world.emulator.upsert({ payment_intents: [{ ...pi, metadata: { ...pi.metadata, stripeSessionId: '__pending__' } }] });
+    await world.records().insertOne(upstreamDocument(record!));
+
+    const run = await runCli(['retry', '--all', '--json'], { env: world.env() });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).summary).toMatchObject({ targeted: 1, patched: 1 });
+    expect((await world.emulator.paymentIntent(record!.paymentIntentId))?.metadata.stripeSessionId).toBe(record!.stripeSessionId);
+    const posts = (await world.emulator.requests()).filter((r) => r.method === 'POST');
+    expect(posts).toHaveLength(3); // the first fix, its replay, the write under the next key
+    expect(new Set(posts.map((r) => r.idempotencyKey)).size).toBe(2);
   });
 
   it('--dry-run prints every plan, sends no POST and leaves MongoDB unchanged', async () => {

@@ -7,6 +7,7 @@ export interface RecordJson {
   paymentIntentId: string;
   stripeSessionId: string;
   failedAt: string | null;
+  resolved: boolean;
   resolvedAt: string | null;
   resolvedBy: string | null;
   attempts: number;
@@ -24,6 +25,7 @@ export function recordJson(record: DeadLetter): RecordJson {
     paymentIntentId: record.paymentIntentId,
     stripeSessionId: record.stripeSessionId,
     failedAt: isoOrNull(record.failedAt),
+    resolved: record.resolved,
     resolvedAt: isoOrNull(record.resolvedAt),
     resolvedBy: record.resolvedBy,
     attempts: record.attempts,
@@ -41,7 +43,7 @@ export function historyJson(entry: HistoryEntry): Record<string, unknown> {
 }
 
 export function stateOf(record: DeadLetter): string {
-  if (record.resolvedAt) return record.resolution ? `resolved (${record.resolution})` : 'resolved';
+  if (record.resolved) return record.resolution ? `resolved (${record.resolution})` : 'resolved';
   return record.problems.length > 0 ? 'unresolved (invalid)' : 'unresolved';
 }
 

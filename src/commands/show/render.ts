@@ -16,7 +16,7 @@ export interface NextStep {
 
 /** The command that fixes the record, given what Stripe says; null when nothing is left to do. */
 export function nextStep(record: DeadLetter, view: StripeView | null): NextStep | null {
-  if (record.resolvedAt) return null;
+  if (record.resolved) return null;
   const retry = `billing-backfill retry ${record.id}`;
   const force = `billing-backfill resolve ${record.id} --force --note "…"`;
   if (!view) return { why: 'check and patch the PaymentIntent', command: retry };
@@ -75,14 +75,14 @@ function terminalView(output: Output, record: DeadLetter, view: StripeView | nul
   const field = (label: string, value: string) => output.line(`  ${t.dim(label.padEnd(LABEL_WIDTH))}${value}`);
   const when = (date: Date | null) => (date ? `${date.toISOString()} (${relativeAge(date, now)})` : '—');
 
-  output.line(`${t.bold('Record')} ${record.id}  ${record.resolvedAt ? t.green(stateOf(record)) : t.red(stateOf(record))}`);
+  output.line(`${t.bold('Record')} ${record.id}  ${record.resolved ? t.green(stateOf(record)) : t.red(stateOf(record))}`);
   field('PaymentIntent', record.paymentIntentId || t.red('(missing)'));
   field('Checkout Session', record.stripeSessionId || t.red('(missing)'));
   field('failed', when(record.failedAt));
   field('upstream error', record.error ?? '—');
   field('attempts', record.attempts > 0 ? `${record.attempts}, last ${when(record.lastAttemptAt)}` : String(record.attempts));
   if (record.lastError) field('last error', errorText(record.lastError));
-  if (record.resolvedAt) field('resolved', `${when(record.resolvedAt)} by ${record.resolvedBy ?? 'unknown'}${record.resolution ? ` (${record.resolution})` : ''}`);
+  if (record.resolved) field('resolved', `${when(record.resolvedAt)} by ${record.resolvedBy ?? 'unknown'}${record.resolution ? ` (${record.resolution})` : ''}`);
   if (record.resolutionNote) field('note', record.resolutionNote);
   for (const problem of record.problems) field('problem', t.red(problem));
 
