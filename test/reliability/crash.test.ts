@@ -32,18 +32,19 @@ describe('scenario 4: SIGKILL in the middle of retry --all', () => {
     expect(resolvedBeforeKill).toBeLessThan(seeded.records.length);
 
     // As if it had died on another cron host, where nobody can see its process: its lock, renewed no
-    // more, holds until it expires; a run now is told who holds it and leaves.
+    // more, holds until it expires; a run now is told who holds it and leaves. The lock is dated as if
+    // renewed just before the kill, so a loaded machine's slow spawn cannot outlast it.
     const lock = await lockDoc();
     expect(lock?.owner).toMatch(new RegExp(`^cron@host-a pid:${doomed.pid}@\\S+ [0-9a-f]+$`));
     const elsewhere = String(lock?.owner).replace(/ pid:(\d+)@\S+ /, ' pid:$1@another-host ');
-    await world.db.collection('billing_backfill_locks').updateOne({ _id: 'retry-all' as never }, { $set: { owner: elsewhere } });
+    const expiresAt = Date.now() + LOCK_TTL_MS;
+    await world.db.collection('billing_backfill_locks').updateOne({ _id: 'retry-all' as never }, { $set: { owner: elsewhere, expiresAt: new Date(expiresAt) } });
     const early = await spawnCli(['retry', '--all'], world.env({ ...env, BILLING_BACKFILL_ACTOR: 'cron@host-b' }));
     expect(early.exitCode, early.stderr).toBe(0);
     expect(early.stderr).toContain(`held by ${elsewhere} since`);
     expect(await resolvedCount()).toBe(resolvedBeforeKill);
 
     // Once expired, the next run takes it over (and is killed in turn).
-    const expiresAt = (lock?.expiresAt as Date).getTime();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now() + 100)));
     let budget = baseRequests(seeded.records) + baseRequests(await unresolvedSeeds(world, seeded.records));
     const second = spawnCli(['retry', '--all', ...SLOW], world.env({ ...env, BILLING_BACKFILL_ACTOR: 'cron@host-b' }));
