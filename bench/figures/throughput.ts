@@ -2,7 +2,7 @@
  * 1. Bulk retry at Stripe's rate limit: the emulator enforces 100 reads/s and
  * 100 writes/s (separately, as Stripe does) with 80 ms latency per call.
  */
-import { defaultConcurrency } from '../../src/commands/retry/run.js';
+import { DEFAULT_RATE_SHARE, defaultConcurrency, defaultRate } from '../../src/core/pace.js';
 import { EmulatorClient } from '../../src/sandbox/emulator/client.js';
 import { startStripeEmulator } from '../../src/sandbox/emulator/server.js';
 import type { BenchContext } from '../lib/context.js';
@@ -15,7 +15,7 @@ import { fixed, seconds } from '../lib/stats.js';
 const LIMIT_PER_SECOND = 100;
 const LATENCY_MS = 80;
 /** The CLI's default with a live key; the emulator refuses sk_live_ keys, so it is passed explicitly. */
-const LIVE_RATE = 80;
+const LIVE_RATE = defaultRate('live');
 
 /** Records per second the limits allow, reads and writes each budgeted on their own. */
 function bound(limitPerSecond: number, m: RetryMeasure): number {
@@ -39,20 +39,20 @@ export async function throughputFigure(ctx: BenchContext): Promise<FigureResult>
     const serial = await measureRetryAll(ctx, client, 'bench_throughput_serial', ['--rate', String(LIVE_RATE), '--concurrency', '1'], serialRecords);
 
     const perRecord = (pooled.reads + pooled.writes) / pooled.patched;
-    const ceiling = bound(LIVE_RATE, pooled);
-    const ofRate = pooled.steadyRecordsPerSecond / ceiling;
-    const ofEmulator = pooled.steadyRecordsPerSecond / bound(LIMIT_PER_SECOND, pooled);
+    const emulatorBound = bound(LIMIT_PER_SECOND, pooled);
+    const ofBound = pooled.steadyRecordsPerSecond / emulatorBound;
+    const ofRate = pooled.steadyRecordsPerSecond / bound(LIVE_RATE, pooled);
     const f = '1 Throughput';
     return {
       rows: [
         {
           figure: f,
-          measure: `records/s, ${records} records, --rate ${LIVE_RATE}, default --concurrency (${defaultConcurrency(LIVE_RATE)}), end to end`,
-          value: `${fixed(pooled.recordsPerSecond)} (${seconds(pooled.wallMs)}, ${fixed(pooled.recordsPerSecond / ceiling, 2)} of the ceiling)`,
+          measure: `records/s, ${records} records, --rate ${LIVE_RATE} (the live default), default --concurrency (${defaultConcurrency(LIVE_RATE)}), end to end`,
+          value: `${fixed(pooled.recordsPerSecond)} (${seconds(pooled.wallMs)}, ${fixed(pooled.recordsPerSecond / emulatorBound, 2)} of the bound)`,
         },
         { figure: f, measure: '  while moving (first to last Stripe request)', value: fixed(pooled.steadyRecordsPerSecond) },
-        { figure: f, measure: `  of the --rate ${LIVE_RATE} ceiling (${fixed(ceiling, 0)} records/s)`, value: fixed(ofRate, 2), target: '≥ 0.90', pass: ofRate >= 0.9 },
-        { figure: f, measure: `  of the emulator bound (${fixed(bound(LIMIT_PER_SECOND, pooled), 0)} records/s)`, value: fixed(ofEmulator, 2), target: `(≤ ${fixed(LIVE_RATE / LIMIT_PER_SECOND, 2)} by --rate)` },
+        { figure: f, measure: `  of the emulator bound (${fixed(emulatorBound, 0)} records/s)`, value: fixed(ofBound, 2), target: '≥ 0.90', pass: ofBound >= 0.9 },
+        { figure: f, measure: `  of the --rate ${LIVE_RATE} ceiling (our throttle)`, value: fixed(ofRate, 2) },
         { figure: f, measure: '  Stripe requests per record', value: `${fixed(perRecord, 3)} (${pooled.reads} reads, ${pooled.writes} writes)`, target: '≤ 2.05', pass: perRecord <= 2.05 },
         { figure: f, measure: '  429s seen', value: String(pooled.rateLimited + serial.rateLimited), target: '0', pass: pooled.rateLimited + serial.rateLimited === 0 },
         { figure: f, measure: '  CPU per record: CLI / database / bench (emulator)', value: describeCpu(pooled.cpuPerRecord) },
@@ -60,7 +60,7 @@ export async function throughputFigure(ctx: BenchContext): Promise<FigureResult>
         { figure: f, measure: '  pooled / serial (while moving)', value: `${fixed(pooled.steadyRecordsPerSecond / serial.steadyRecordsPerSecond)}×` },
       ],
       notes: [
-        `Throughput: the emulator allows ${LIMIT_PER_SECOND} reads/s and ${LIMIT_PER_SECOND} writes/s with ${LATENCY_MS} ms latency. A common-case record needs one read (the PaymentIntent) and one write (the metadata patch), budgeted separately, so the emulator's bound is ${LIMIT_PER_SECOND} records/s. The run uses \`--rate ${LIVE_RATE}\`, the CLI's default with a live key (the emulator refuses sk_live_ keys, so the test key is used and the rate passed explicitly): our own throttle then caps the run at ${LIVE_RATE} records/s, ${fixed(LIVE_RATE / LIMIT_PER_SECOND, 2)} of the emulator's bound, by design (headroom under Stripe's limit for the billing service's own traffic). The target (≥ 0.9) is held against the configured rate. records/s is given end to end (spawn to exit of the CLI: start-up, connection and the last responses included, which weigh more the smaller the run) and while the run moves (records − 1 over the time from its first Stripe request to its last, as the emulator logged them); the target is held against the latter, start-up being figure 4. The default --concurrency scales with --rate (rate × 0.4 s, 8 to 64): a record spends two Stripe round trips plus its database writes in flight, so fewer workers than that leave the rate unused. CPU per record splits the machine's work between the CLI, the database server and the bench process (which hosts the emulator).`,
+        `Throughput: the emulator allows ${LIMIT_PER_SECOND} reads/s and ${LIMIT_PER_SECOND} writes/s with ${LATENCY_MS} ms latency. A common-case record needs one read (the PaymentIntent) and one write (the metadata patch), budgeted separately, so the bound is ${LIMIT_PER_SECOND} records/s; the target (≥ 0.9) is held against it. The run uses \`--rate ${LIVE_RATE}\`, the CLI's default with a live key (the emulator refuses sk_live_ keys, so the test key is used and the rate passed explicitly): ${fixed(DEFAULT_RATE_SHARE * 100, 0)}% of Stripe's live limit, the rest left to the billing service's own calls, whose 429s would slow the run further (the limiter halves its pace on a 429 and climbs back). records/s is given end to end (spawn to exit of the CLI: start-up, connection and the last responses included, which weigh more the smaller the run) and while the run moves (records − 1 over the time from its first Stripe request to its last, as the emulator logged them); the target is held against the latter, start-up being figure 4. The default --concurrency scales with --rate (rate × 0.4 s, 8 to 64): a record spends two Stripe round trips plus its database writes in flight, so fewer workers than that leave the rate unused. CPU per record splits the machine's work between the CLI, the database server and the bench process (which hosts the emulator).`,
       ],
     };
   } finally {

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { errorDetails, isCredentialError, isTransientStripeError, retryAfterMs } from './stripe-errors.js';
+import { errorDetails, isCredentialError, isRateLimitError, isTransientStripeError, retryAfterMs } from './stripe-errors.js';
 
 const E = Stripe.errors;
 const raw = (extra: Record<string, unknown> = {}) => ({ message: 'm', ...extra }) as never;
@@ -55,5 +55,18 @@ describe('Stripe error classification', () => {
     expect(isCredentialError(new E.StripeAuthenticationError(raw()))).toBe(true);
     expect(isCredentialError(new E.StripePermissionError(raw()))).toBe(true);
     expect(isCredentialError(new E.StripeAPIError(raw()))).toBe(false);
+  });
+});
+
+describe('isRateLimitError: the 429s that mean the account is over its request rate', () => {
+  it.each([
+    ['StripeRateLimitError rate_limit', new E.StripeRateLimitError(raw({ statusCode: 429, code: 'rate_limit' })), true],
+    ['a bare 429', Object.assign(new Error('x'), { statusCode: 429 }), true],
+    ['lock_timeout (one object contended, also a 429)', new E.StripeRateLimitError(raw({ statusCode: 429, code: 'lock_timeout' })), false],
+    ['StripeAPIError (5xx)', new E.StripeAPIError(raw({ statusCode: 500 })), false],
+    ['StripeConnectionError', new E.StripeConnectionError(raw()), false],
+    ['not an error', 'rate_limit', false],
+  ])('%s → %s', (_name, err, expected) => {
+    expect(isRateLimitError(err)).toBe(expected);
   });
 });

@@ -71,6 +71,18 @@ export function isTransientStripeError(err: unknown): boolean {
   return code !== null && TRANSIENT_NODE_CODES.has(code);
 }
 
+/**
+ * Stripe refused the request for the account's request rate. `lock_timeout`
+ * (also a 429) is contention on one object, not on the rate: no reason to slow
+ * the whole run for it.
+ */
+export function isRateLimitError(err: unknown): boolean {
+  const e = shape(err);
+  const code = str(e.code);
+  if (code === 'lock_timeout') return false;
+  return code === 'rate_limit' || e.statusCode === 429 || str(e.type) === 'StripeRateLimitError';
+}
+
 /** Milliseconds a Retry-After header asks for (seconds or an HTTP date), else null. */
 export function retryAfterMs(err: unknown, now: Date = new Date()): number | null {
   const value = header(err, 'retry-after');

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { ProgramContext } from '../../program.js';
+import { CONCURRENCY_RANGE, DEFAULT_RATE_SHARE, defaultConcurrency, defaultRate, STRIPE_RATE_LIMIT } from '../../core/pace.js';
 import { addFilterOptions, type FilterFlags } from '../shared/filters.js';
 import { intInRange, numberInRange } from '../shared/parsers.js';
 
@@ -23,8 +24,16 @@ export function declareRetry(ctx: ProgramContext): Command {
     .option('--dry-run', 'compute and print every plan; write nothing to Stripe or MongoDB')
     .option('--limit <n>', 'retry at most n records in this run', intInRange(1, 10_000_000))
     .option('--max-attempts <n>', 'skip records that already failed n times', intInRange(1, 1_000_000))
-    .option('--concurrency <n>', 'records in flight at once, 1–64 (default: enough to keep --rate busy, 8 with a test key, 32 live)', intInRange(1, 64))
-    .option('--rate <r>', 'Stripe requests per second for reads, and for writes (default 20 test key, 80 live key)', numberInRange(0.1, 1000))
+    .option(
+      '--concurrency <n>',
+      `records in flight at once, 1–${CONCURRENCY_RANGE.max} (default: enough to keep --rate busy, ${defaultConcurrency(defaultRate('live'))} live, ${defaultConcurrency(defaultRate('test'))} with a test key)`,
+      intInRange(1, CONCURRENCY_RANGE.max),
+    )
+    .option(
+      '--rate <r>',
+      `Stripe requests per second for reads, and for writes; slowed further by 429s (default ${defaultRate('live')} live, ${defaultRate('test')} with a test key: ${Math.round(DEFAULT_RATE_SHARE * 100)}% of Stripe's ${STRIPE_RATE_LIMIT.live}/s and ${STRIPE_RATE_LIMIT.test}/s)`,
+      numberInRange(0.1, 1000),
+    )
     .option('--no-lock', 'do not take the advisory lock that keeps two --all runs from doing the same work')
     .option('-y, --yes', 'do not ask for confirmation (live key on a terminal)')
     .addHelpText(

@@ -1,5 +1,6 @@
 import { bulkRetry, countOutcome, emptySummary, type RecordResult, type RetrySummary } from '../../core/bulk-retry.js';
 import type { DeadLetterRepository, LockStore, RecordQuery } from '../../core/ports.js';
+import { defaultConcurrency, defaultRate } from '../../core/pace.js';
 import { createRateLimiter } from '../../core/rate-limiter.js';
 import { isRecordId, type DeadLetter } from '../../core/record.js';
 import { throttleGateway } from '../../core/throttled-gateway.js';
@@ -11,16 +12,6 @@ import { canPrompt } from '../../io/streams.js';
 import { toRecordQuery } from '../shared/filters.js';
 import type { RetryFlags } from './command.js';
 import { acquireRunLock, LOCK_NAME, lockOwner, lockTtlMs } from './lock.js';
-
-const DEFAULT_RATE = { test: 20, live: 80 } as const;
-// A record takes about two Stripe round trips plus two database writes: ~0.4 s
-// against Stripe. Fewer workers than rate × that time leave the rate unused
-// (8 workers cap a run near 20 records/s whatever --rate says); more only queue.
-const SECONDS_PER_RECORD = 0.4;
-
-export function defaultConcurrency(rate: number): number {
-  return Math.min(64, Math.max(8, Math.ceil(rate * SECONDS_PER_RECORD)));
-}
 
 export interface RetryRunResult {
   exitCode: number;
@@ -56,6 +47,10 @@ async function* fromIds(repository: DeadLetterRepository, ids: string[]): AsyncI
     const record = await repository.getById(id);
     if (record) yield record;
   }
+}
+
+function formatRate(rate: number): string {
+  return String(Math.round(rate * 100) / 100);
 }
 
 function validateIds(ids: string[]): string[] {
@@ -108,7 +103,6 @@ export async function retryRun(factory: Factory, ids: string[], flags: RetryFlag
   const lockTtl = lockTtlMs(factory.env);
   const config = factory.config();
   if (!config.stripe) throw new UsageError('no Stripe key configured', 'pass --stripe-key or set STRIPE_SECRET_KEY');
-  const output = factory.output();
   const startedAt = factory.clock.now();
   // Fix the target set at the start: records dead-lettered during this run wait for the next one.
   let query: RecordQuery = { ...toRecordQuery(flags, startedAt, 'unresolved') };
@@ -117,8 +111,13 @@ export async function retryRun(factory: Factory, ids: string[], flags: RetryFlag
   query = { ...query, until: query.until && query.until < startedAt ? query.until : startedAt, includeUndated: !flags.since && !flags.until };
 
   const db = await factory.database();
-  const rate = flags.rate ?? DEFAULT_RATE[config.stripe.mode];
-  const gateway = throttleGateway(await factory.stripe(), { reads: createRateLimiter(rate), writes: createRateLimiter(rate) });
+  const rate = flags.rate ?? defaultRate(config.stripe.mode);
+  const output = factory.output();
+  const gateway = throttleGateway(await factory.stripe(), {
+    reads: createRateLimiter(rate),
+    writes: createRateLimiter(rate),
+    onBackOff: (budget, now) => output.status(`Stripe rate-limited our ${budget} (429): slowing them to ${formatRate(now)}/s; the pace climbs back to ${formatRate(rate)}/s while Stripe allows it`),
+  });
 
   let total: number | null = null;
   if (flags.all && (output.io.stderrIsTTY || (config.stripe.mode === 'live' && !flags.yes && !flags.dryRun))) {
@@ -127,7 +126,7 @@ export async function retryRun(factory: Factory, ids: string[], flags: RetryFlag
   }
 
   if (flags.all && config.stripe.mode === 'live' && !flags.yes && !flags.dryRun && canPrompt(factory.io)) {
-    const ok = await factory.prompter().confirm(`Retry ${total} record(s) against LIVE Stripe at ${rate} requests/s (reads and writes each)?`, false);
+    const ok = await factory.prompter().confirm(`Retry ${total} record(s) against LIVE Stripe at ${formatRate(rate)} requests/s (reads and writes each)?`, false);
     if (!ok) {
       output.status('cancelled; nothing was written');
       return { exitCode: ExitCode.ok, summary: null };
