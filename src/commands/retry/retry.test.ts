@@ -172,7 +172,7 @@ describe('retry', () => {
     const prompter = scriptedPrompter([false]);
     const run = await runCli(['retry', '--all'], { env: world.env({ STRIPE_SECRET_KEY: ['sk', 'live', 'x'].join('_') }), tty: true, prompter });
     expect(run.exitCode).toBe(0);
-    expect(prompter.asked[0]).toMatch(/Retry 1 record\(s\) against LIVE Stripe at 80 requests\/s/);
+    expect(prompter.asked[0]).toMatch(/Retry 1 record\(s\) against LIVE Stripe at 95 requests\/s/);
     expect(await postCount()).toBe(0);
   });
 
