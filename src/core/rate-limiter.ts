@@ -44,13 +44,8 @@ export function createRateLimiter(perSecond: number, now: () => number = () => p
   let timer: ReturnType<typeof setTimeout> | null = null;
   let reduced: { rate: number; at: number } | null = null;
 
-  const rateAt = (t: number): number => {
-    if (!reduced) return perSecond;
-    const rate = reduced.rate + perSecond * RECOVERY_PER_SECOND * ((t - reduced.at) / 1000);
-    if (rate < perSecond) return rate;
-    reduced = null;
-    return perSecond;
-  };
+  const rateAt = (t: number): number =>
+    reduced ? Math.min(perSecond, reduced.rate + perSecond * RECOVERY_PER_SECOND * ((t - reduced.at) / 1000)) : perSecond;
 
   const pump = () => {
     timer = null;

@@ -2,11 +2,6 @@ import type { RateLimiter } from './rate-limiter.js';
 import type { StripeGateway } from './ports.js';
 import { isRateLimitError } from './stripe-errors.js';
 
-/**
- * Every Stripe request, reads included, waits for a slot. Reads and writes
- * have separate limiters because Stripe counts them separately, and a 429
- * slows only the budget it was answered for.
- */
 export type Budget = 'reads' | 'writes';
 
 export interface ThrottleLimits {
@@ -16,6 +11,11 @@ export interface ThrottleLimits {
   onBackOff?: (budget: Budget, rate: number) => void;
 }
 
+/**
+ * Every Stripe request, reads included, waits for a slot. Reads and writes
+ * have separate limiters because Stripe counts them separately, and a 429
+ * slows only the budget it was answered for.
+ */
 export function throttleGateway(gateway: StripeGateway, limits: ThrottleLimits): StripeGateway {
   const throttled = async <T>(budget: Budget, signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> => {
     const limiter = limits[budget];
